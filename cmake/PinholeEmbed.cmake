@@ -1,0 +1,20 @@
+# pinhole_embed(TARGET name FILES a.png b.png ...) compiles the files into `name` as
+#   pinhole::resources::find("a.png") -> std::string_view
+# so the one pinholed binary carries its static assets (no install-time data directory).
+function(pinhole_embed)
+  cmake_parse_arguments(ARG "" "TARGET" "FILES" ${ARGN})
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/${ARG_TARGET}_data.cpp")
+  set(body "#include <string_view>\nnamespace pinhole::resources {\nstd::string_view find(std::string_view name) {\n")
+  foreach(file IN LISTS ARG_FILES)
+    get_filename_component(name "${file}" NAME)
+    file(READ "${file}" hex HEX)
+    string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" escaped "${hex}")
+    file(SIZE "${file}" size)
+    string(APPEND body "  if (name == \"${name}\") return std::string_view(\"${escaped}\", ${size});\n")
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${file}")
+  endforeach()
+  string(APPEND body "  return {};\n}\n}\n")
+  file(WRITE "${out}.in" "${body}")
+  configure_file("${out}.in" "${out}" COPYONLY)
+  add_library(${ARG_TARGET} STATIC "${out}")
+endfunction()

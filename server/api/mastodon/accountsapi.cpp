@@ -1,0 +1,111 @@
+// Mastodon's account endpoints: register, verify_credentials, update_credentials, lookup, get.
+#include "api/context.h"
+#include "api/mastodon/entities.h"
+
+#include <boost/json.hpp>
+
+namespace json = boost::json;
+
+namespace pinhole::server::api {
+
+namespace {
+
+Result<http::Response> registerAccount(ApiContext& ctx, http::Request& request) {
+    // As Mastodon: registration is done by an app with its own (client_credentials) token.
+    auto app = authenticate(ctx, request, "write:accounts", false);
+    if (!app)
+        return app.status();
+    auto p = http::Params::fromRequest(request);
+    if (!p)
+        return p.status();
+    auto agreement = p->boolean("agreement");
+    if (!agreement)
+        return agreement.status();
+    if (!agreement->value_or(false))
+        return unprocessable("agreement: you must accept the server rules");
+    accounts::NewAccount input;
+    input.username = p->string("username").value_or("");
+    input.email = p->string("email");
+    input.password = p->string("password").value_or("");
+    auto account = ctx.accounts.registerAccount(input, true);
+    if (!account) {
+        // Mastodon answers validation failures of registration with 422.
+        if (account.status().code() == Code::InvalidArgument || account.status().code() == Code::Conflict)
+            return unprocessable(account.status().message());
+        return account.status();
+    }
+    auto token = ctx.oauth.issueForAccount(app->appId, account->id, app->scopes);
+    if (!token)
+        return token.status();
+    return jsonResponse(mastodon::tokenJson(*token));
+}
+
+Result<http::Response> verifyCredentials(ApiContext& ctx, http::Request& request) {
+    auto principal = authenticate(ctx, request, "read:accounts");
+    if (!principal)
+        return principal.status();
+    auto account = ctx.accounts.get(*principal->accountId);
+    if (!account)
+        return account.status();
+    return jsonResponse(mastodon::credentialAccountJson(*account, ctx.baseUrl));
+}
+
+Result<http::Response> updateCredentials(ApiContext& ctx, http::Request& request) {
+    auto principal = authenticate(ctx, request, "write:accounts");
+    if (!principal)
+        return principal.status();
+    auto p = http::Params::fromRequest(request);
+    if (!p)
+        return p.status();
+    accounts::ProfileChange change;
+    change.displayName = p->string("display_name");
+    change.note = p->string("note");
+    auto locked = p->boolean("locked");
+    if (!locked)
+        return locked.status();
+    change.locked = *locked;
+    auto account = ctx.accounts.updateProfile(*principal->accountId, change);
+    if (!account)
+        return account.status();
+    return jsonResponse(mastodon::credentialAccountJson(*account, ctx.baseUrl));
+}
+
+Result<http::Response> lookup(ApiContext& ctx, http::Request& request) {
+    auto p = http::Params::fromQuery(request.rawQuery);
+    if (!p)
+        return p.status();
+    std::string acct = p->string("acct").value_or("");
+    if (!acct.empty() && acct.front() == '@')
+        acct.erase(0, 1);
+    // A local account may be named with this server's host: "alice@photos.example".
+    if (auto at = acct.find('@'); at != std::string::npos)
+        acct.resize(at);
+    if (!accounts::validateUsername(acct))
+        return notFound("account not found");
+    auto account = ctx.accounts.lookup(acct);
+    if (!account)
+        return account.status();
+    return jsonResponse(mastodon::accountJson(*account, ctx.baseUrl));
+}
+
+Result<http::Response> getAccount(ApiContext& ctx, http::Request& request) {
+    const auto id = idFromString(request.pathParam("id"));
+    if (!id)
+        return notFound("account not found");
+    auto account = ctx.accounts.get(*id);
+    if (!account)
+        return account.status();
+    return jsonResponse(mastodon::accountJson(*account, ctx.baseUrl));
+}
+
+} // namespace
+
+void registerAccountRoutes(http::Router& router, ApiContext& ctx) {
+    router.add("POST", "/api/v1/accounts", [&ctx](http::Request& r) { return registerAccount(ctx, r); });
+    router.add("GET", "/api/v1/accounts/verify_credentials", [&ctx](http::Request& r) { return verifyCredentials(ctx, r); });
+    router.add("PATCH", "/api/v1/accounts/update_credentials", [&ctx](http::Request& r) { return updateCredentials(ctx, r); });
+    router.add("GET", "/api/v1/accounts/lookup", [&ctx](http::Request& r) { return lookup(ctx, r); });
+    router.add("GET", "/api/v1/accounts/:id", [&ctx](http::Request& r) { return getAccount(ctx, r); });
+}
+
+} // namespace pinhole::server::api

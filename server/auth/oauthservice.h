@@ -1,0 +1,87 @@
+// OAuth 2 as Mastodon speaks it: app registration, the password, client_credentials and
+// authorization_code grants, revocation, and bearer-token authentication for every request.
+// Tokens and client secrets are returned once and stored only as SHA-256 hashes.
+// Threading: stateless; callable from any handler thread.
+#pragma once
+
+#include "accounts/accountservice.h"
+#include "core/status.h"
+#include "store/oauthstore.h"
+#include "store/store.h"
+
+#include <optional>
+#include <string>
+
+namespace pinhole::server::auth {
+
+inline constexpr const char* kOutOfBandRedirect = "urn:ietf:wg:oauth:2.0:oob";
+
+struct NewApp {
+    std::string name;
+    std::string redirectUris; // one or more, separated by whitespace or newlines
+    std::string scopes = "read";
+    std::optional<std::string> website;
+};
+
+struct AppCredentials {
+    Id id = 0;
+    std::string name;
+    std::optional<std::string> website;
+    std::string redirectUri;
+    std::string scopes;
+    std::string clientId;
+    std::string clientSecret; // only ever here, at creation
+};
+
+struct IssuedToken {
+    std::string accessToken; // only ever here, at creation
+    std::string scopes;
+    std::int64_t createdAt = 0; // Unix ms
+};
+
+// Who is calling, resolved from a bearer token.
+struct Principal {
+    Id tokenId = 0;
+    std::optional<Id> appId;
+    std::optional<Id> accountId; // empty for an app token
+    std::string scopes;
+};
+
+class OAuthService {
+public:
+    OAuthService(store::Store& store, accounts::AccountService& accounts);
+
+    Result<AppCredentials> createApp(const NewApp& app);
+
+    Result<IssuedToken> passwordGrant(const std::string& clientId, const std::string& clientSecret,
+                                      const std::string& login, const std::string& password,
+                                      const std::string& scopes, const std::string& remoteAddress);
+    Result<IssuedToken> clientCredentialsGrant(const std::string& clientId, const std::string& clientSecret,
+                                               const std::string& scopes);
+    Result<IssuedToken> authorizationCodeGrant(const std::string& clientId, const std::string& clientSecret,
+                                               const std::string& code, const std::string& redirectUri);
+
+    // The /oauth/authorize form: checks the login and returns a single-use code (10 minutes).
+    Result<std::string> authorize(const std::string& clientId, const std::string& redirectUri,
+                                  const std::string& scopes, const std::string& login, const std::string& password,
+                                  const std::string& remoteAddress);
+    // Checks that the app exists and may use this redirect URI (before showing the form).
+    Status checkAuthorizeRequest(const std::string& clientId, const std::string& redirectUri,
+                                 const std::string& scopes);
+
+    // RFC 7009: succeeds whether or not the token existed, if the client authenticates.
+    Status revoke(const std::string& clientId, const std::string& clientSecret, const std::string& token);
+
+    // A token for an account created through the API, on behalf of the registering app.
+    Result<IssuedToken> issueForAccount(std::optional<Id> appId, Id accountId, const std::string& scopes);
+
+    Result<Principal> authenticate(std::string_view bearerToken);
+
+private:
+    Result<store::OAuthApp> authenticateClient(const std::string& clientId, const std::string& clientSecret);
+
+    store::Store& m_store;
+    accounts::AccountService& m_accounts;
+};
+
+} // namespace pinhole::server::auth

@@ -1,0 +1,13 @@
+// Wall-clock time as stored and sent: Unix milliseconds, and Mastodon's ISO 8601 form.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace pinhole::server {
+
+std::int64_t nowMillis();
+// "2026-11-28T04:48:38.123Z": Mastodon clients (toot among them) expect fractional seconds.
+std::string isoTime(std::int64_t unixMillis);
+
+} // namespace pinhole::server

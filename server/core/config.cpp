@@ -1,0 +1,170 @@
+#include "core/config.h"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <set>
+
+namespace pinhole::server {
+
+namespace {
+
+// Reads keys of one table, remembering which it used so leftovers can be reported.
+class TableReader {
+public:
+    TableReader(const toml::table& root, std::string name, Status& status)
+        : m_name(std::move(name)), m_status(status) {
+        if (const auto* node = root.get(m_name)) {
+            m_table = node->as_table();
+            if (!m_table)
+                fail("[" + m_name + "] must be a table");
+        }
+    }
+    ~TableReader() {
+        if (!m_table || !m_status)
+            return;
+        for (const auto& [key, value] : *m_table)
+            if (!m_used.contains(std::string(key.str())))
+                fail("unknown key " + m_name + "." + std::string(key.str()));
+    }
+
+    template <class T>
+    void read(const char* key, T& out) {
+        m_used.insert(key);
+        if (!m_table || !m_status)
+            return;
+        const toml::node* node = m_table->get(key);
+        if (!node)
+            return;
+        if constexpr (std::is_same_v<T, bool>) {
+            if (auto v = node->value<bool>())
+                out = *v;
+            else
+                fail(m_name + "." + key + " must be true or false");
+        } else if constexpr (std::is_same_v<T, std::string>) {
+            if (auto v = node->value<std::string>())
+                out = *v;
+            else
+                fail(m_name + "." + key + " must be a string");
+        } else {
+            auto v = node->value<std::int64_t>();
+            if (!v || *v < 0)
+                fail(m_name + "." + key + " must be a non-negative integer");
+            else
+                out = static_cast<T>(*v);
+        }
+    }
+
+    void readMs(const char* key, std::chrono::milliseconds& out) {
+        std::int64_t ms = out.count();
+        read(key, ms);
+        out = std::chrono::milliseconds(ms);
+    }
+
+private:
+    void fail(std::string message) {
+        if (m_status)
+            m_status = invalidArgument(std::move(message));
+    }
+    std::string m_name;
+    Status& m_status;
+    const toml::table* m_table = nullptr;
+    std::set<std::string> m_used;
+};
+
+} // namespace
+
+Status parseListen(const std::string& text, Config& config) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos)
+        return invalidArgument("listen address must be HOST:PORT, got \"" + text + "\"");
+    std::string host = text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    const std::string port = text.substr(colon + 1);
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc{} || end != port.data() + port.size() || value > 65535)
+        return invalidArgument("bad port in listen address \"" + text + "\"");
+    config.listenHost = host.empty() ? "0.0.0.0" : host;
+    config.listenPort = static_cast<unsigned short>(value);
+    return Status::ok();
+}
+
+Status loadConfigFile(const std::string& path, Config& config) {
+    toml::table root;
+    try {
+        root = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+        return invalidArgument("cannot read config " + path + ": " + std::string(e.description()));
+    }
+    static const std::set<std::string> kTables{"server", "tls", "registration", "limits", "auth", "instance", "log"};
+    for (const auto& [key, value] : root)
+        if (!kTables.contains(std::string(key.str())))
+            return invalidArgument("unknown section [" + std::string(key.str()) + "] in " + path);
+
+    Status status;
+    {
+        TableReader t(root, "server", status);
+        std::string listen;
+        t.read("listen", listen);
+        if (status && !listen.empty())
+            status = parseListen(listen, config);
+        t.read("data_dir", config.dataDir);
+        t.read("public_url", config.publicUrl);
+        t.read("io_threads", config.limits.ioThreads);
+        t.read("handler_threads", config.limits.handlerThreads);
+    }
+    {
+        TableReader t(root, "tls", status);
+        t.read("self_signed", config.tlsSelfSigned);
+        t.read("cert", config.tlsCert);
+        t.read("key", config.tlsKey);
+    }
+    {
+        TableReader t(root, "registration", status);
+        std::string mode;
+        t.read("mode", mode);
+        if (mode == "open")
+            config.registration = RegistrationMode::Open;
+        else if (mode == "approval")
+            config.registration = RegistrationMode::Approval;
+        else if (mode == "closed")
+            config.registration = RegistrationMode::Closed;
+        else if (!mode.empty() && status)
+            status = invalidArgument("registration.mode must be open, approval or closed");
+    }
+    {
+        TableReader t(root, "limits", status);
+        t.read("header_bytes", config.limits.headerBytes);
+        t.readMs("header_timeout_ms", config.limits.headerTimeout);
+        t.readMs("body_timeout_ms", config.limits.bodyTimeout);
+        t.readMs("idle_timeout_ms", config.limits.idleTimeout);
+        t.readMs("write_timeout_ms", config.limits.writeTimeout);
+        t.readMs("shutdown_grace_ms", config.limits.shutdownGrace);
+        t.read("max_connections", config.limits.maxConnections);
+    }
+    {
+        TableReader t(root, "auth", status);
+        t.read("login_attempts_per_address", config.loginAttemptsPerAddress);
+        t.read("login_attempts_per_account", config.loginAttemptsPerAccount);
+        t.read("login_window_seconds", config.loginWindowSeconds);
+    }
+    {
+        TableReader t(root, "instance", status);
+        t.read("title", config.instanceTitle);
+        t.read("description", config.instanceDescription);
+        t.read("contact_email", config.contactEmail);
+    }
+    {
+        TableReader t(root, "log", status);
+        t.read("level", config.logLevel);
+    }
+    if (status && (config.limits.ioThreads == 0 || config.limits.handlerThreads == 0))
+        status = invalidArgument("server.io_threads and server.handler_threads must be at least 1");
+    if (status && (config.loginAttemptsPerAddress < 1 || config.loginAttemptsPerAccount < 1 || config.loginWindowSeconds < 1))
+        status = invalidArgument("auth limits must be at least 1");
+    return status;
+}
+
+} // namespace pinhole::server

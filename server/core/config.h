@@ -1,0 +1,49 @@
+// pinholed's configuration: defaults, then the TOML file (--config), then command-line flags.
+// docs/configuration.md documents every key; keep the two in step.
+#pragma once
+
+#include "core/status.h"
+#include "http/server.h"
+
+#include <string>
+#include <vector>
+
+namespace pinhole::server {
+
+enum class RegistrationMode { Open, Approval, Closed };
+
+struct Config {
+    // [server]
+    std::string listenHost = "127.0.0.1";
+    unsigned short listenPort = 8470;
+    std::string dataDir = "pinhole-data";
+    std::string publicUrl; // empty: derived from the bound address and TLS
+    // [tls]
+    bool tlsSelfSigned = false;
+    std::string tlsCert;
+    std::string tlsKey;
+    // [registration]
+    RegistrationMode registration = RegistrationMode::Open;
+    // [limits]
+    http::ServerLimits limits;
+    // [auth]: login attempts allowed per window, per client address and per account.
+    int loginAttemptsPerAddress = 20;
+    int loginAttemptsPerAccount = 10;
+    int loginWindowSeconds = 300;
+    // [instance]
+    std::string instanceTitle = "Pinhole";
+    std::string instanceDescription = "A self-hosted photo-sharing server";
+    std::string contactEmail;
+    // [log]
+    std::string logLevel = "info";
+
+    std::string databasePath() const { return dataDir + "/pinhole.db"; }
+};
+
+// Reads a TOML file over `config`. Unknown keys are errors (a typo must not pass silently).
+Status loadConfigFile(const std::string& path, Config& config);
+
+// "host:port", "[v6]:port" or ":port".
+Status parseListen(const std::string& text, Config& config);
+
+} // namespace pinhole::server

@@ -1,0 +1,54 @@
+// The composition root: opens the data directory and database, builds the services, registers
+// every facade's routes and runs the HTTP server. main.cpp and the tests construct this.
+#pragma once
+
+#include "accounts/accountservice.h"
+#include "api/context.h"
+#include "auth/oauthservice.h"
+#include "core/config.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "store/store.h"
+
+#include <atomic>
+#include <memory>
+
+namespace pinhole::server {
+
+class Daemon {
+public:
+    // Creates the data directory (mode 0700), opens and migrates the database, prepares TLS.
+    static Result<std::unique_ptr<Daemon>> create(Config config);
+    ~Daemon();
+
+    // Binds the configured address; returns the public base URL ("http://127.0.0.1:8470").
+    Result<std::string> listen();
+    // Serves until stop() or SIGINT/SIGTERM.
+    void run();
+    void stop();
+
+    const Config& config() const { return m_config; }
+    accounts::AccountService& accounts() { return *m_accounts; }
+    const std::string& tlsFingerprint() const { return m_fingerprint; }
+
+private:
+    explicit Daemon(Config config) : m_config(std::move(config)) {}
+
+    Config m_config;
+    std::unique_ptr<store::Store> m_store;
+    std::unique_ptr<accounts::AccountService> m_accounts;
+    std::unique_ptr<auth::OAuthService> m_oauth;
+    http::HttpMetrics m_metrics;
+    http::Router m_router;
+    std::unique_ptr<http::HttpServer> m_http;
+    std::unique_ptr<api::ApiContext> m_api;
+    std::atomic<bool> m_ready{false};
+    std::string m_fingerprint;
+};
+
+// Opens the database of a data directory for the admin commands (the server may be running:
+// WAL lets both work at once).
+Result<std::unique_ptr<store::Store>> openStore(const Config& config);
+
+} // namespace pinhole::server

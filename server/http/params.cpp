@@ -1,0 +1,208 @@
+#include "http/params.h"
+
+#include <boost/json.hpp>
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/parse_query.hpp>
+#include <boost/url/params_encoded_view.hpp>
+
+#include <charconv>
+
+namespace json = boost::json;
+namespace urls = boost::urls;
+
+namespace pinhole::server::http {
+
+namespace {
+
+bool startsWithNoCase(std::string_view text, std::string_view prefix) {
+    if (text.size() < prefix.size())
+        return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
+            return false;
+    }
+    return true;
+}
+
+void addFormValue(json::object& into, std::string key, std::string value) {
+    if (key.size() > 2 && key.ends_with("[]")) {
+        key.resize(key.size() - 2);
+        auto& slot = into[key];
+        if (!slot.is_array())
+            slot = json::array();
+        slot.as_array().emplace_back(std::move(value));
+        return;
+    }
+    into[key] = std::move(value);
+}
+
+Status mergeForm(json::object& into, std::string_view encoded) {
+    if (encoded.empty())
+        return Status::ok();
+    auto parsed = urls::parse_query(encoded);
+    if (!parsed)
+        return invalidArgument("malformed form or query string");
+    urls::encoding_opts opt;
+    opt.space_as_plus = true;
+    for (auto param : *parsed)
+        addFormValue(into, param.key.decode(opt), param.has_value ? param.value.decode(opt) : std::string());
+    return Status::ok();
+}
+
+Status mergeJson(json::object& into, std::string_view body) {
+    json::parse_options options;
+    options.max_depth = kMaxJsonDepth;
+    boost::system::error_code ec;
+    json::value value = json::parse(body, ec, {}, options);
+    if (ec)
+        return invalidArgument("malformed JSON body: " + ec.message());
+    if (!value.is_object())
+        return invalidArgument("the JSON body must be an object");
+    for (auto& [k, v] : value.as_object())
+        into[k] = std::move(v);
+    return Status::ok();
+}
+
+// Text fields of a multipart/form-data body (file parts are the media module's business).
+Status mergeMultipartText(json::object& into, std::string_view contentType, std::string_view body) {
+    auto at = contentType.find("boundary=");
+    if (at == std::string_view::npos)
+        return invalidArgument("multipart body without a boundary");
+    std::string_view boundary = contentType.substr(at + 9);
+    if (auto semi = boundary.find(';'); semi != std::string_view::npos)
+        boundary = boundary.substr(0, semi);
+    if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"')
+        boundary = boundary.substr(1, boundary.size() - 2);
+    if (boundary.empty() || boundary.size() > 70)
+        return invalidArgument("multipart boundary is empty or too long");
+    const std::string delimiter = "--" + std::string(boundary);
+    std::size_t pos = body.find(delimiter);
+    if (pos == std::string_view::npos)
+        return invalidArgument("multipart body without its boundary");
+    for (;;) {
+        pos += delimiter.size();
+        if (body.substr(pos, 2) == "--")
+            return Status::ok();
+        if (body.substr(pos, 2) != "\r\n")
+            return invalidArgument("malformed multipart body");
+        pos += 2;
+        const std::size_t headersEnd = body.find("\r\n\r\n", pos);
+        if (headersEnd == std::string_view::npos)
+            return invalidArgument("malformed multipart part headers");
+        const std::string_view partHeaders = body.substr(pos, headersEnd - pos);
+        const std::size_t next = body.find("\r\n" + delimiter, headersEnd + 4);
+        if (next == std::string_view::npos)
+            return invalidArgument("truncated multipart body");
+        const std::string_view content = body.substr(headersEnd + 4, next - headersEnd - 4);
+        auto nameAt = partHeaders.find("name=\"");
+        const bool isFile = partHeaders.find("filename=") != std::string_view::npos;
+        if (nameAt != std::string_view::npos && !isFile) {
+            nameAt += 6;
+            auto nameEnd = partHeaders.find('"', nameAt);
+            if (nameEnd == std::string_view::npos)
+                return invalidArgument("malformed multipart part name");
+            addFormValue(into, std::string(partHeaders.substr(nameAt, nameEnd - nameAt)), std::string(content));
+        }
+        pos = next + 2;
+    }
+}
+
+} // namespace
+
+Result<Params> Params::fromQuery(std::string_view rawQuery) {
+    Params p;
+    PINHOLE_TRY(mergeForm(p.m_values, rawQuery));
+    return p;
+}
+
+Result<Params> Params::fromRequest(const Request& request) {
+    Params p;
+    PINHOLE_TRY(mergeForm(p.m_values, request.rawQuery));
+    if (request.body.empty())
+        return p;
+    const std::string_view type = request.header("content-type");
+    if (startsWithNoCase(type, "application/json")) {
+        PINHOLE_TRY(mergeJson(p.m_values, request.body));
+    } else if (startsWithNoCase(type, "multipart/form-data")) {
+        PINHOLE_TRY(mergeMultipartText(p.m_values, type, request.body));
+    } else if (type.empty() || startsWithNoCase(type, "application/x-www-form-urlencoded")) {
+        PINHOLE_TRY(mergeForm(p.m_values, request.body));
+    } else {
+        return Status(Code::UnsupportedMediaType, "unsupported request body type");
+    }
+    return p;
+}
+
+bool Params::has(std::string_view key) const { return m_values.contains(key); }
+
+std::optional<std::string> Params::string(std::string_view key) const {
+    auto it = m_values.find(key);
+    if (it == m_values.end())
+        return std::nullopt;
+    const json::value& v = it->value();
+    if (v.is_string())
+        return std::string(v.as_string());
+    if (v.is_int64())
+        return std::to_string(v.as_int64());
+    if (v.is_uint64())
+        return std::to_string(v.as_uint64());
+    if (v.is_bool())
+        return v.as_bool() ? "true" : "false";
+    if (v.is_double())
+        return json::serialize(v);
+    return std::nullopt;
+}
+
+Result<std::optional<bool>> Params::boolean(std::string_view key) const {
+    auto it = m_values.find(key);
+    if (it == m_values.end() || it->value().is_null())
+        return std::optional<bool>{};
+    const json::value& v = it->value();
+    if (v.is_bool())
+        return std::optional<bool>{v.as_bool()};
+    if (v.is_string()) {
+        const std::string_view s = v.as_string();
+        if (s == "true" || s == "1" || s == "on")
+            return std::optional<bool>{true};
+        if (s == "false" || s == "0" || s == "off" || s.empty())
+            return std::optional<bool>{false};
+    }
+    return invalidArgument(std::string(key) + " must be a boolean");
+}
+
+Result<std::optional<std::int64_t>> Params::integer(std::string_view key) const {
+    auto it = m_values.find(key);
+    if (it == m_values.end() || it->value().is_null())
+        return std::optional<std::int64_t>{};
+    const json::value& v = it->value();
+    if (v.is_int64())
+        return std::optional<std::int64_t>{v.as_int64()};
+    if (v.is_string()) {
+        const std::string_view s = v.as_string();
+        std::int64_t n = 0;
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+        if (ec == std::errc{} && end == s.data() + s.size())
+            return std::optional<std::int64_t>{n};
+    }
+    return invalidArgument(std::string(key) + " must be an integer");
+}
+
+std::vector<std::string> Params::strings(std::string_view key) const {
+    std::vector<std::string> out;
+    auto it = m_values.find(key);
+    if (it == m_values.end())
+        return out;
+    if (it->value().is_array()) {
+        for (const auto& v : it->value().as_array()) {
+            if (v.is_string())
+                out.emplace_back(v.as_string());
+            else if (v.is_int64())
+                out.push_back(std::to_string(v.as_int64()));
+        }
+    } else if (auto one = string(key)) {
+        out.push_back(*one);
+    }
+    return out;
+}
+
+} // namespace pinhole::server::http

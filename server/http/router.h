@@ -1,0 +1,62 @@
+// Maps (method, path) to a handler. Patterns are literal segments and ":name" parameters:
+// "/api/v1/accounts/:id/follow". Literal segments win over parameters at the same depth, so
+// "/api/v1/accounts/verify_credentials" is never taken for an account id.
+// Threading: routes are added before the server starts; matching is const and thread-safe.
+#pragma once
+
+#include "core/status.h"
+#include "http/message.h"
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pinhole::server::http {
+
+// Most API bodies are small JSON or forms: 64 KiB fits any of them with room to spare and keeps
+// a flood of large bodies from pinning memory. Upload routes raise it per route.
+inline constexpr std::size_t kDefaultMaxBody = 64 * 1024;
+
+using Handler = std::function<Result<Response>(Request&)>;
+
+struct RouteOptions {
+    std::size_t maxBodyBytes = kDefaultMaxBody;
+};
+
+struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Handler handler;
+    RouteOptions options;
+};
+
+class Router {
+public:
+    void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+
+    struct Match {
+        const Route* route = nullptr;                                  // null: nothing matched
+        bool pathKnown = false;                                        // the path exists for another method
+        std::vector<std::pair<std::string, std::string>> params;
+    };
+    Match match(std::string_view method, std::string_view path) const;
+
+    // Runs the matched handler; every failure, including an escaped exception, becomes an
+    // error response here, through errorResponse().
+    Response dispatch(Request& request, const Match& match) const;
+
+    const std::vector<Route>& routes() const { return m_routes; }
+
+private:
+    std::vector<Route> m_routes;
+};
+
+// The one place a Status becomes an HTTP response: {"error": message} with the status that the
+// Code maps to (and Retry-After for TooManyRequests).
+Response errorResponse(const Status& status);
+int httpStatusOf(Code code);
+
+} // namespace pinhole::server::http
