@@ -69,7 +69,7 @@ Status validatePassword(const std::string& password) {
 AccountService::AccountService(store::Store& store, const Config& config)
     : m_store(store), m_config(config),
       m_perAddress(config.loginAttemptsPerAddress, std::chrono::seconds(config.loginWindowSeconds)),
-      m_perAccount(config.loginAttemptsPerAccount, std::chrono::seconds(config.loginWindowSeconds)) {}
+      m_perAccount(config.loginFailuresPerAccount, std::chrono::seconds(config.loginWindowSeconds)) {}
 
 Result<store::Account> AccountService::registerAccount(const NewAccount& input, bool viaApi) {
     if (viaApi && m_config.registration == RegistrationMode::Closed)
@@ -108,12 +108,20 @@ Result<store::Account> AccountService::verifyLogin(const std::string& login, con
         log::warn("login_rate_limited", {{"by", "address"}, {"remote", remoteAddress}});
         return Status(Code::TooManyRequests, "too many login attempts; try again later").withRetryAfter(*wait);
     }
-    if (auto wait = m_perAccount.acquire("acct:" + lowerAscii(login))) {
+    // The per-account budget is spent only by failures, so a client signing in often is never
+    // locked out, while guessing at one account from many addresses is.
+    const std::string accountKey = "acct:" + lowerAscii(login);
+    if (auto wait = m_perAccount.exhausted(accountKey)) {
         log::warn("login_rate_limited", {{"by", "account"}, {"remote", remoteAddress}});
-        return Status(Code::TooManyRequests, "too many login attempts; try again later").withRetryAfter(*wait);
+        return Status(Code::TooManyRequests, "too many failed logins for this account; try again later")
+            .withRetryAfter(*wait);
     }
-    if (password.size() > kMaxPassword)
+    auto failed = [&] {
+        (void)m_perAccount.acquire(accountKey);
         return invalidArgument(kBadLogin);
+    };
+    if (password.size() > kMaxPassword)
+        return failed();
 
     Result<store::Account> found = notFound("");
     {
@@ -127,10 +135,10 @@ Result<store::Account> AccountService::verifyLogin(const std::string& login, con
         if (found.status().code() != Code::NotFound)
             return found.status();
         auth::verifyDummyPassword(password);
-        return invalidArgument(kBadLogin);
+        return failed();
     }
     if (!auth::verifyPassword(password, found->passwordHash))
-        return invalidArgument(kBadLogin);
+        return failed();
     if (!found->approved)
         return permissionDenied("your account is waiting for an administrator's approval");
     return found;

@@ -31,6 +31,18 @@ std::optional<int> RateLimiter::acquire(const std::string& key) {
     return static_cast<int>(std::ceil((1.0 - b.tokens) / m_perSecond));
 }
 
+std::optional<int> RateLimiter::exhausted(const std::string& key) {
+    const auto now = m_now();
+    std::lock_guard lock(m_mutex);
+    auto it = m_buckets.find(key);
+    if (it == m_buckets.end())
+        return std::nullopt;
+    refill(it->second, now);
+    if (it->second.tokens >= 1.0)
+        return std::nullopt;
+    return static_cast<int>(std::ceil((1.0 - it->second.tokens) / m_perSecond));
+}
+
 void RateLimiter::evict(Clock::time_point now) {
     for (auto it = m_buckets.begin(); it != m_buckets.end();) {
         refill(it->second, now);

@@ -24,6 +24,9 @@ public:
 
     // Spends one attempt for `key`. Returns nullopt if allowed, else the seconds to wait.
     std::optional<int> acquire(const std::string& key);
+    // Whether `key` has no attempt left, without spending one: nullopt if one is left, else the
+    // seconds until there is (for budgets spent only on failures).
+    std::optional<int> exhausted(const std::string& key);
 
 private:
     struct Bucket {

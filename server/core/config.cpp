@@ -147,7 +147,7 @@ Status loadConfigFile(const std::string& path, Config& config) {
     {
         TableReader t(root, "auth", status);
         t.read("login_attempts_per_address", config.loginAttemptsPerAddress);
-        t.read("login_attempts_per_account", config.loginAttemptsPerAccount);
+        t.read("login_failures_per_account", config.loginFailuresPerAccount);
         t.read("login_window_seconds", config.loginWindowSeconds);
     }
     {
@@ -162,7 +162,7 @@ Status loadConfigFile(const std::string& path, Config& config) {
     }
     if (status && (config.limits.ioThreads == 0 || config.limits.handlerThreads == 0))
         status = invalidArgument("server.io_threads and server.handler_threads must be at least 1");
-    if (status && (config.loginAttemptsPerAddress < 1 || config.loginAttemptsPerAccount < 1 || config.loginWindowSeconds < 1))
+    if (status && (config.loginAttemptsPerAddress < 1 || config.loginFailuresPerAccount < 1 || config.loginWindowSeconds < 1))
         status = invalidArgument("auth limits must be at least 1");
     return status;
 }

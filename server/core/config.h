@@ -26,9 +26,10 @@ struct Config {
     RegistrationMode registration = RegistrationMode::Open;
     // [limits]
     http::ServerLimits limits;
-    // [auth]: login attempts allowed per window, per client address and per account.
+    // [auth]: login attempts per window from one client address, and failed logins per window
+    // against one account.
     int loginAttemptsPerAddress = 20;
-    int loginAttemptsPerAccount = 10;
+    int loginFailuresPerAccount = 10;
     int loginWindowSeconds = 300;
     // [instance]
     std::string instanceTitle = "Pinhole";

@@ -65,7 +65,7 @@ Result<bool> Query::step() {
         return true;
     if (rc == SQLITE_DONE)
         return false;
-    if (rc == SQLITE_CONSTRAINT)
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return Status(Code::Conflict, sqlite3_errmsg(m_db->handle()));
     return m_db->lastError("step");
 }
