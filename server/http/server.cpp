@@ -107,6 +107,8 @@ struct HttpServer::Impl {
     awaitable<bool> write(Stream& stream, Message& message);
     // Returns whether the response went out whole, and the body bytes it carried.
     template <class Stream>
+    awaitable<void> lingerAndClose(Stream& stream);
+    template <class Stream>
     awaitable<std::pair<bool, std::uint64_t>> writeResponse(Stream& stream, Response& response, bool head, bool close);
     void beginStop();
     void sessionEnded(std::uint64_t id);
@@ -358,11 +360,14 @@ awaitable<void> HttpServer::Impl::serve(Stream& stream, SessionHandle& handle, c
         Response response;
         std::size_t bodyLimit = kDefaultMaxBody;
         bool closeAfter = false;
+        bool drainBody = false; // we answer before reading the body; see lingerAndClose()
 
         // Header: one deadline for all of it.
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(limits.headerBytes));
-        parser.body_limit(bodyLimit);
+        // No body limit while reading the header (Beast would refuse a large Content-Length as a
+        // parse error); the route's limit is applied below, once we know the route.
+        parser.body_limit(boost::none);
         lowest.expires_after(limits.headerTimeout);
         auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
 
@@ -390,6 +395,7 @@ awaitable<void> HttpServer::Impl::serve(Stream& stream, SessionHandle& handle, c
                 response = errorResponse(Status(Code::PayloadTooLarge, "request body larger than " +
                                                                            std::to_string(bodyLimit) + " bytes"));
                 closeAfter = true;
+                drainBody = true;
             } else {
                 if (beast::iequals(request.header("expect"), "100-continue")) {
                     bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
@@ -403,6 +409,7 @@ awaitable<void> HttpServer::Impl::serve(Stream& stream, SessionHandle& handle, c
                     response = errorResponse(Status(Code::PayloadTooLarge, "request body larger than " +
                                                                                std::to_string(bodyLimit) + " bytes"));
                     closeAfter = true;
+                    drainBody = true;
                 } else if (bec == beast::error::timeout) {
                     log::warn("request_timeout", {{"phase", "body"}, {"remote", remote}});
                     co_return;
@@ -432,8 +439,33 @@ awaitable<void> HttpServer::Impl::serve(Stream& stream, SessionHandle& handle, c
                               {"us", static_cast<long long>(seconds * 1e6)},
                               {"account", request.accountId ? idToString(*request.accountId) : std::string("-")},
                               {"remote", remote}});
+        if (written && drainBody)
+            co_await lingerAndClose(stream);
         if (!written || closeAfter)
             co_return;
+    }
+}
+
+template <class Stream>
+awaitable<void> HttpServer::Impl::lingerAndClose(Stream& stream) {
+    // Closing a socket with unread data makes the kernel send RST, which destroys our response
+    // in the client's receive buffer before it reads it. So, like nginx's lingering close, we
+    // stop sending and read (and drop) what the client still sends, bounded in time and bytes.
+    constexpr std::size_t kMaxDrainBytes = 64 * 1024 * 1024;
+    constexpr auto kMaxDrainTime = std::chrono::seconds(2);
+    auto& lowest = beast::get_lowest_layer(stream);
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        boost::system::error_code ignored;
+        lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+    lowest.expires_after(kMaxDrainTime);
+    std::array<char, 16 * 1024> scratch;
+    std::size_t drained = 0;
+    while (drained < kMaxDrainBytes) {
+        auto [ec, n] = co_await stream.async_read_some(asio::buffer(scratch), kTuple);
+        if (ec)
+            break;
+        drained += n;
     }
 }
 
