@@ -1,0 +1,67 @@
+// Debian's `toot` Mastodon client against the real pinholed: log in with login_cli (password
+// on standard input) and ask whoami, exactly as a user would.
+#include "serverprocess.h"
+
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+using pinhole::test::ServerProcess;
+
+class TestToot : public QObject {
+    Q_OBJECT
+    ServerProcess m_server;
+    QTemporaryDir m_home;
+
+    QString runToot(const QStringList& args, const QByteArray& input = {}, int* exitCode = nullptr) {
+        QProcess toot;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("HOME", m_home.path()); // toot keeps its config under ~/.config/toot
+        env.insert("XDG_CONFIG_HOME", m_home.path() + "/.config");
+        env.insert("NO_COLOR", "1");
+        toot.setProcessEnvironment(env);
+        toot.start(QStandardPaths::findExecutable("toot"), args);
+        toot.waitForStarted();
+        toot.write(input);
+        toot.closeWriteChannel();
+        toot.waitForFinished(60000);
+        if (exitCode)
+            *exitCode = toot.exitCode();
+        return QString::fromUtf8(toot.readAllStandardOutput() + toot.readAllStandardError());
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY2(!QStandardPaths::findExecutable("toot").isEmpty(), "toot is not installed (packaging/install-deps.sh)");
+        QVERIFY(m_server.start());
+        QVERIFY(m_server.createUser("alice", "correct horse battery staple"));
+    }
+
+    void loginCliThenWhoami() {
+        const QUrl url(m_server.baseUrl());
+        const QString instance = url.host() + ":" + QString::number(url.port());
+        int code = -1;
+        const QString login = runToot({"login_cli", "--disable-https", "-i", instance, "-e", "alice@example.org"},
+                                      "correct horse battery staple\n", &code);
+        QVERIFY2(code == 0, qPrintable(login));
+        QVERIFY2(login.contains("Successfully logged in"), qPrintable(login));
+        const QString whoami = runToot({"whoami"}, {}, &code);
+        QVERIFY2(code == 0, qPrintable(whoami));
+        QVERIFY2(whoami.contains("@alice"), qPrintable(whoami));
+    }
+
+    void wrongPasswordFailsToLogIn() {
+        const QUrl url(m_server.baseUrl());
+        int code = 0;
+        const QString out = runToot({"login_cli", "--disable-https", "-i", url.host() + ":" + QString::number(url.port()),
+                                     "-e", "alice@example.org"},
+                                    "wrong password\n", &code);
+        QVERIFY(code != 0);
+        QVERIFY2(out.contains("Login failed"), qPrintable(out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestToot)
+#include "tst_e2e_toot.moc"
