@@ -227,6 +227,8 @@ Result<Principal> OAuthService::authenticate(std::string_view bearerToken) {
     auto grant = store::tokenByHash(**db, tokenHash(bearerToken));
     if (!grant)
         return grant.status().code() == Code::NotFound ? unauthenticated("the access token is invalid") : grant.status();
+    if (!grant->accountApproved)
+        return permissionDenied("your account is waiting for an administrator's approval");
     return Principal{grant->tokenId, grant->appId, grant->accountId, grant->scopes};
 }
 

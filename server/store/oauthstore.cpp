@@ -42,7 +42,8 @@ Status insertToken(Database& db, Id id, const std::string& tokenHash, std::optio
 }
 
 Result<TokenGrant> tokenByHash(Database& db, const std::string& tokenHash) {
-    auto q = db.prepare("SELECT id, app_id, account_id, scopes FROM oauth_tokens WHERE token_hash = ?1");
+    auto q = db.prepare("SELECT t.id, t.app_id, t.account_id, t.scopes, coalesce(a.approved, 1) FROM oauth_tokens t "
+                        "LEFT JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?1");
     q.bindBlob(1, tokenHash.data(), tokenHash.size());
     auto row = q.step();
     if (!row)
@@ -56,6 +57,7 @@ Result<TokenGrant> tokenByHash(Database& db, const std::string& tokenHash) {
     if (!q.isNull(2))
         g.accountId = q.int64(2);
     g.scopes = q.text(3);
+    g.accountApproved = q.int64(4) != 0;
     return g;
 }
 

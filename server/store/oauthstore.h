@@ -27,6 +27,7 @@ struct TokenGrant {
     std::optional<Id> appId;
     std::optional<Id> accountId; // empty for an app-only token
     std::string scopes;
+    bool accountApproved = true; // false while registration awaits an administrator
 };
 
 struct AuthCode {

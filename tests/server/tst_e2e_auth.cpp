@@ -106,6 +106,48 @@ private slots:
         QCOMPARE(reg.status, 401);
     }
 
+    void approvalModeHoldsNewAccountsUntilApproved() {
+        ServerProcess server(QStringLiteral("[registration]\nmode = \"approval\"\n"));
+        QVERIFY(server.start());
+        HttpClient http(server.baseUrl());
+        QVERIFY(http.get("/api/v1/instance").json()["approval_required"].toBool());
+        const QJsonObject app = registerApp(http);
+        http.setToken(http.postJson("/oauth/token", {{"grant_type", "client_credentials"},
+                                                     {"client_id", app["client_id"]},
+                                                     {"client_secret", app["client_secret"]}})
+                          .json()["access_token"]
+                          .toString());
+        const HttpReply reg = http.postJson("/api/v1/accounts", {{"username", "henry"},
+                                                                 {"email", "henry@example.org"},
+                                                                 {"password", kPassword},
+                                                                 {"agreement", true}});
+        QCOMPARE(reg.status, 200);
+        http.setToken(reg.json()["access_token"].toString());
+        QCOMPARE(http.get("/api/v1/accounts/verify_credentials").status, 403);
+        QCOMPARE(passwordGrant(http, app, "henry", kPassword).status, 403);
+        QCOMPARE(server.admin({"approve", "henry"}), 0);
+        QCOMPARE(http.get("/api/v1/accounts/verify_credentials").status, 200);
+    }
+
+    void closedModeRefusesRegistration() {
+        ServerProcess server(QStringLiteral("[registration]\nmode = \"closed\"\n"));
+        QVERIFY(server.start());
+        HttpClient http(server.baseUrl());
+        QCOMPARE(http.get("/api/v1/instance").json()["registrations"].toBool(), false);
+        const QJsonObject app = registerApp(http);
+        http.setToken(http.postJson("/oauth/token", {{"grant_type", "client_credentials"},
+                                                     {"client_id", app["client_id"]},
+                                                     {"client_secret", app["client_secret"]}})
+                          .json()["access_token"]
+                          .toString());
+        const HttpReply reg = http.postJson("/api/v1/accounts", {{"username", "ivan"},
+                                                                 {"email", "ivan@example.org"},
+                                                                 {"password", kPassword},
+                                                                 {"agreement", true}});
+        QCOMPARE(reg.status, 403);
+        QVERIFY(reg.json()["error"].toString().contains("closed"));
+    }
+
     void passwordGrantAcceptsUsernameOrEmail_data() {
         QTest::addColumn<QString>("login");
         QTest::newRow("username") << "alice";
