@@ -2,8 +2,7 @@
 
 #include <boost/json.hpp>
 #include <boost/url/encoding_opts.hpp>
-#include <boost/url/parse_query.hpp>
-#include <boost/url/params_encoded_view.hpp>
+#include <boost/url/pct_string_view.hpp>
 
 #include <charconv>
 
@@ -36,16 +35,31 @@ void addFormValue(json::object& into, std::string key, std::string value) {
     into[key] = std::move(value);
 }
 
-Status mergeForm(json::object& into, std::string_view encoded) {
-    if (encoded.empty())
-        return Status::ok();
-    auto parsed = urls::parse_query(encoded);
-    if (!parsed)
-        return invalidArgument("malformed form or query string");
+// Splits on '&' and '=' ourselves and lets Boost.URL percent-decode each part: its query parser
+// is RFC 3986-strict and refuses the unescaped "[]" that form encoders commonly send.
+Result<std::string> decodeFormPart(std::string_view part) {
+    auto pct = urls::make_pct_string_view(part);
+    if (!pct)
+        return invalidArgument("malformed percent-encoding in form or query string");
     urls::encoding_opts opt;
     opt.space_as_plus = true;
-    for (auto param : *parsed)
-        addFormValue(into, param.key.decode(opt), param.has_value ? param.value.decode(opt) : std::string());
+    return pct->decode(opt);
+}
+
+Status mergeForm(json::object& into, std::string_view encoded) {
+    while (!encoded.empty()) {
+        const std::size_t amp = encoded.find('&');
+        const std::string_view pair = encoded.substr(0, amp);
+        encoded = amp == std::string_view::npos ? std::string_view() : encoded.substr(amp + 1);
+        if (pair.empty())
+            continue;
+        const std::size_t eq = pair.find('=');
+        auto key = decodeFormPart(pair.substr(0, eq));
+        auto value = decodeFormPart(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+        if (!key || !value)
+            return key ? value.status() : key.status();
+        addFormValue(into, std::move(key).value(), std::move(value).value());
+    }
     return Status::ok();
 }
 
