@@ -51,8 +51,7 @@ Result<std::size_t> utf8Length(std::string_view text) {
 Status validateUsername(const std::string& username) {
     if (username.empty() || username.size() > kMaxUsername)
         return invalidArgument("username: must be 1 to 30 characters");
-    if (!std::all_of(username.begin(), username.end(),
-                     [](unsigned char c) { return std::isalnum(c) || c == '_'; }) ||
+    if (!std::all_of(username.begin(), username.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; }) ||
         std::any_of(username.begin(), username.end(), [](unsigned char c) { return c >= 0x80; }))
         return invalidArgument("username: only letters a-z, digits and underscores are allowed");
     return Status::ok();
@@ -129,7 +128,7 @@ Result<store::Account> AccountService::verifyLogin(const std::string& login, con
         if (!db)
             return db.status();
         found = login.find('@') != std::string::npos ? store::accountByEmail(**db, login)
-                                                      : store::accountByUsername(**db, login);
+                                                     : store::accountByUsername(**db, login);
     }
     if (!found) {
         if (found.status().code() != Code::NotFound)

@@ -29,10 +29,10 @@ struct ProfileChange {
 
 // Limits on what a person may type, as Mastodon has them.
 inline constexpr std::size_t kMaxUsername = 30;
-inline constexpr std::size_t kMaxDisplayName = 30;   // characters
-inline constexpr std::size_t kMaxNote = 500;         // characters
+inline constexpr std::size_t kMaxDisplayName = 30; // characters
+inline constexpr std::size_t kMaxNote = 500;       // characters
 inline constexpr std::size_t kMinPassword = 8;
-inline constexpr std::size_t kMaxPassword = 128;     // bounds the hashing work an attacker can ask for
+inline constexpr std::size_t kMaxPassword = 128; // bounds the hashing work an attacker can ask for
 
 class AccountService {
 public:

@@ -10,7 +10,8 @@ namespace {
 std::string_view bearerOf(const http::Request& request) {
     const std::string_view header = request.header("authorization");
     constexpr std::string_view kPrefix = "Bearer ";
-    if (header.size() <= kPrefix.size() || !std::equal(kPrefix.begin(), kPrefix.end(), header.begin(), [](char a, char b) {
+    if (header.size() <= kPrefix.size() ||
+        !std::equal(kPrefix.begin(), kPrefix.end(), header.begin(), [](char a, char b) {
             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
         }))
         return {};

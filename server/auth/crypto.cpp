@@ -39,7 +39,9 @@ bool verifyPassword(std::string_view password, const std::string& encodedHash) {
     return crypto_pwhash_str_verify(encodedHash.c_str(), password.data(), password.size()) == 0;
 }
 
-void verifyDummyPassword(std::string_view password) { (void)verifyPassword(password, dummyHash()); }
+void verifyDummyPassword(std::string_view password) {
+    (void)verifyPassword(password, dummyHash());
+}
 
 std::string randomToken() {
     unsigned char bytes[32];

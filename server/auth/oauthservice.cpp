@@ -79,8 +79,8 @@ Result<AppCredentials> OAuthService::createApp(const NewApp& input) {
     out.clientId = randomToken();
     out.clientSecret = randomToken();
 
-    store::OAuthApp row{out.id, out.name, out.website, redirects, out.scopes, out.clientId,
-                        tokenHash(out.clientSecret), nowMillis()};
+    store::OAuthApp row{
+        out.id, out.name, out.website, redirects, out.scopes, out.clientId, tokenHash(out.clientSecret), nowMillis()};
     auto db = m_store.connection();
     if (!db)
         return db.status();
@@ -143,7 +143,8 @@ Result<IssuedToken> OAuthService::clientCredentialsGrant(const std::string& clie
     auto db = m_store.connection();
     if (!db)
         return db.status();
-    PINHOLE_TRY(store::insertToken(**db, newId(), tokenHash(t.accessToken), app->id, std::nullopt, t.scopes, t.createdAt));
+    PINHOLE_TRY(
+        store::insertToken(**db, newId(), tokenHash(t.accessToken), app->id, std::nullopt, t.scopes, t.createdAt));
     return t;
 }
 
@@ -200,8 +201,8 @@ Result<IssuedToken> OAuthService::authorizationCodeGrant(const std::string& clie
     if (taken->appId != app->id || taken->expiresAt < nowMillis() || taken->redirectUri != redirectUri)
         return invalidArgument(bad);
     IssuedToken t{randomToken(), taken->scopes, nowMillis()};
-    PINHOLE_TRY(store::insertToken(**db, newId(), tokenHash(t.accessToken), app->id, taken->accountId, t.scopes,
-                                   t.createdAt));
+    PINHOLE_TRY(
+        store::insertToken(**db, newId(), tokenHash(t.accessToken), app->id, taken->accountId, t.scopes, t.createdAt));
     return t;
 }
 
@@ -226,7 +227,8 @@ Result<Principal> OAuthService::authenticate(std::string_view bearerToken) {
         return db.status();
     auto grant = store::tokenByHash(**db, tokenHash(bearerToken));
     if (!grant)
-        return grant.status().code() == Code::NotFound ? unauthenticated("the access token is invalid") : grant.status();
+        return grant.status().code() == Code::NotFound ? unauthenticated("the access token is invalid")
+                                                       : grant.status();
     if (!grant->accountApproved)
         return permissionDenied("your account is waiting for an administrator's approval");
     return Principal{grant->tokenId, grant->appId, grant->accountId, grant->scopes};

@@ -54,8 +54,8 @@ public:
     Result<AppCredentials> createApp(const NewApp& app);
 
     Result<IssuedToken> passwordGrant(const std::string& clientId, const std::string& clientSecret,
-                                      const std::string& login, const std::string& password,
-                                      const std::string& scopes, const std::string& remoteAddress);
+                                      const std::string& login, const std::string& password, const std::string& scopes,
+                                      const std::string& remoteAddress);
     Result<IssuedToken> clientCredentialsGrant(const std::string& clientId, const std::string& clientSecret,
                                                const std::string& scopes);
     Result<IssuedToken> authorizationCodeGrant(const std::string& clientId, const std::string& clientSecret,

@@ -8,14 +8,16 @@ namespace pinhole::server::auth {
 namespace {
 constexpr std::array<std::string_view, 6> kTopLevel{"read", "write", "follow", "push", "admin:read", "admin:write"};
 constexpr std::array<std::string_view, 6> kFollowGrants{"read:follows", "write:follows", "read:blocks",
-                                                         "write:blocks",  "read:mutes",    "write:mutes"};
+                                                        "write:blocks", "read:mutes",    "write:mutes"};
 constexpr std::array<std::string_view, 21> kGranular{
-    "read:accounts",  "read:blocks",     "read:bookmarks", "read:favourites",  "read:filters",  "read:follows",
-    "read:lists",     "read:mutes",      "read:notifications", "read:search",  "read:statuses", "write:accounts",
-    "write:blocks",   "write:bookmarks", "write:favourites",   "write:filters", "write:follows", "write:media",
-    "write:mutes",    "write:notifications", "write:statuses"};
+    "read:accounts", "read:blocks",         "read:bookmarks",     "read:favourites", "read:filters",  "read:follows",
+    "read:lists",    "read:mutes",          "read:notifications", "read:search",     "read:statuses", "write:accounts",
+    "write:blocks",  "write:bookmarks",     "write:favourites",   "write:filters",   "write:follows", "write:media",
+    "write:mutes",   "write:notifications", "write:statuses"};
 
-bool contains(const auto& list, std::string_view s) { return std::find(list.begin(), list.end(), s) != list.end(); }
+bool contains(const auto& list, std::string_view s) {
+    return std::find(list.begin(), list.end(), s) != list.end();
+}
 } // namespace
 
 std::vector<std::string> splitScopes(std::string_view text) {
@@ -34,7 +36,9 @@ std::vector<std::string> splitScopes(std::string_view text) {
     return out;
 }
 
-bool isKnownScope(std::string_view scope) { return contains(kTopLevel, scope) || contains(kGranular, scope); }
+bool isKnownScope(std::string_view scope) {
+    return contains(kTopLevel, scope) || contains(kGranular, scope);
+}
 
 bool scopesAllow(std::string_view granted, std::string_view required) {
     const auto parent = required.substr(0, required.find(':'));

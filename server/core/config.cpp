@@ -12,8 +12,7 @@ namespace {
 // Reads keys of one table, remembering which it used so leftovers can be reported.
 class TableReader {
 public:
-    TableReader(const toml::table& root, std::string name, Status& status)
-        : m_name(std::move(name)), m_status(status) {
+    TableReader(const toml::table& root, std::string name, Status& status) : m_name(std::move(name)), m_status(status) {
         if (const auto* node = root.get(m_name)) {
             m_table = node->as_table();
             if (!m_table)
@@ -28,8 +27,7 @@ public:
                 fail("unknown key " + m_name + "." + std::string(key.str()));
     }
 
-    template <class T>
-    void read(const char* key, T& out) {
+    template <class T> void read(const char* key, T& out) {
         m_used.insert(key);
         if (!m_table || !m_status)
             return;
@@ -162,7 +160,8 @@ Status loadConfigFile(const std::string& path, Config& config) {
     }
     if (status && (config.limits.ioThreads == 0 || config.limits.handlerThreads == 0))
         status = invalidArgument("server.io_threads and server.handler_threads must be at least 1");
-    if (status && (config.loginAttemptsPerAddress < 1 || config.loginFailuresPerAccount < 1 || config.loginWindowSeconds < 1))
+    if (status &&
+        (config.loginAttemptsPerAddress < 1 || config.loginFailuresPerAccount < 1 || config.loginWindowSeconds < 1))
         status = invalidArgument("auth limits must be at least 1");
     return status;
 }

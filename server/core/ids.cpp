@@ -28,10 +28,16 @@ Id newId() {
     }
 }
 
-Id idAtMillis(std::int64_t unixMillis) { return unixMillis << kSequenceBits; }
-std::int64_t millisOfId(Id id) { return id >> kSequenceBits; }
+Id idAtMillis(std::int64_t unixMillis) {
+    return unixMillis << kSequenceBits;
+}
+std::int64_t millisOfId(Id id) {
+    return id >> kSequenceBits;
+}
 
-std::string idToString(Id id) { return std::to_string(id); }
+std::string idToString(Id id) {
+    return std::to_string(id);
+}
 
 std::optional<Id> idFromString(std::string_view text) {
     if (text.empty() || text.size() > 19)

@@ -8,8 +8,8 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <type_traits>
+#include <utility>
 
 namespace pinhole::server::log {
 
@@ -25,8 +25,7 @@ public:
     Value(bool b) : m_kind(Kind::Boolean), m_int(b) {}
     Value(double d) : m_kind(Kind::Real), m_real(d) {}
     template <class I>
-        requires std::is_integral_v<I>
-    Value(I n) : m_kind(Kind::Integer), m_int(static_cast<long long>(n)) {}
+    requires std::is_integral_v<I> Value(I n) : m_kind(Kind::Integer), m_int(static_cast<long long>(n)) {}
 
     Kind kind() const { return m_kind; }
     std::string_view text() const { return m_text; }
@@ -46,9 +45,17 @@ void setMinimumLevel(Level level);
 void setSink(std::function<void(std::string_view line)> sink);
 
 void write(Level level, std::string_view event, std::initializer_list<Field> fields = {});
-inline void debug(std::string_view e, std::initializer_list<Field> f = {}) { write(Level::Debug, e, f); }
-inline void info(std::string_view e, std::initializer_list<Field> f = {}) { write(Level::Info, e, f); }
-inline void warn(std::string_view e, std::initializer_list<Field> f = {}) { write(Level::Warn, e, f); }
-inline void error(std::string_view e, std::initializer_list<Field> f = {}) { write(Level::Error, e, f); }
+inline void debug(std::string_view e, std::initializer_list<Field> f = {}) {
+    write(Level::Debug, e, f);
+}
+inline void info(std::string_view e, std::initializer_list<Field> f = {}) {
+    write(Level::Info, e, f);
+}
+inline void warn(std::string_view e, std::initializer_list<Field> f = {}) {
+    write(Level::Warn, e, f);
+}
+inline void error(std::string_view e, std::initializer_list<Field> f = {}) {
+    write(Level::Error, e, f);
+}
 
 } // namespace pinhole::server::log

@@ -51,17 +51,30 @@ private:
     std::optional<int> m_retryAfter;
 };
 
-inline Status invalidArgument(std::string m) { return {Code::InvalidArgument, std::move(m)}; }
-inline Status unauthenticated(std::string m) { return {Code::Unauthenticated, std::move(m)}; }
-inline Status permissionDenied(std::string m) { return {Code::PermissionDenied, std::move(m)}; }
-inline Status notFound(std::string m) { return {Code::NotFound, std::move(m)}; }
-inline Status conflict(std::string m) { return {Code::Conflict, std::move(m)}; }
-inline Status unprocessable(std::string m) { return {Code::Unprocessable, std::move(m)}; }
-inline Status internalError(std::string m) { return {Code::Internal, std::move(m)}; }
+inline Status invalidArgument(std::string m) {
+    return {Code::InvalidArgument, std::move(m)};
+}
+inline Status unauthenticated(std::string m) {
+    return {Code::Unauthenticated, std::move(m)};
+}
+inline Status permissionDenied(std::string m) {
+    return {Code::PermissionDenied, std::move(m)};
+}
+inline Status notFound(std::string m) {
+    return {Code::NotFound, std::move(m)};
+}
+inline Status conflict(std::string m) {
+    return {Code::Conflict, std::move(m)};
+}
+inline Status unprocessable(std::string m) {
+    return {Code::Unprocessable, std::move(m)};
+}
+inline Status internalError(std::string m) {
+    return {Code::Internal, std::move(m)};
+}
 
 // A value or the Status explaining why there is none.
-template <class T>
-class [[nodiscard]] Result {
+template <class T> class [[nodiscard]] Result {
 public:
     Result(T value) : m_v(std::move(value)) {}
     Result(Status status) : m_v(std::move(status)) {}
@@ -88,15 +101,18 @@ private:
 } // namespace pinhole::server
 
 // Early return of a failed Status or Result from a function returning Status or Result<U>.
-#define PINHOLE_TRY(expr)                                                                          \
-    do {                                                                                           \
-        auto&& pinhole_try_ = (expr);                                                              \
-        if (!pinhole_try_.isOk())                                                                  \
-            return ::pinhole::server::detail::statusOf(pinhole_try_);                              \
+#define PINHOLE_TRY(expr)                                                                                              \
+    do {                                                                                                               \
+        auto&& pinhole_try_ = (expr);                                                                                  \
+        if (!pinhole_try_.isOk())                                                                                      \
+            return ::pinhole::server::detail::statusOf(pinhole_try_);                                                  \
     } while (0)
 
 namespace pinhole::server::detail {
-inline const Status& statusOf(const Status& s) { return s; }
-template <class T>
-const Status& statusOf(const Result<T>& r) { return r.status(); }
+inline const Status& statusOf(const Status& s) {
+    return s;
+}
+template <class T> const Status& statusOf(const Result<T>& r) {
+    return r.status();
+}
 } // namespace pinhole::server::detail

@@ -41,13 +41,14 @@ po::options_description commonOptions() {
 
 po::options_description serveOptions() {
     po::options_description o("serve options (each overrides the configuration file)");
-    o.add_options()("listen", po::value<std::string>(), "HOST:PORT to listen on (default 127.0.0.1:8470; port 0 picks one)")(
+    o.add_options()("listen", po::value<std::string>(),
+                    "HOST:PORT to listen on (default 127.0.0.1:8470; port 0 picks one)")(
         "public-url", po::value<std::string>(), "the URL clients reach this server at (default: from --listen)")(
         "tls-self-signed", "serve HTTPS with a certificate created once in the data directory")(
         "tls-cert", po::value<std::string>(), "serve HTTPS with this PEM certificate chain")(
         "tls-key", po::value<std::string>(), "... and this PEM private key")(
-        "registration", po::value<std::string>(), "open, approval or closed")(
-        "log-level", po::value<std::string>(), "debug, info, warn or error");
+        "registration", po::value<std::string>(), "open, approval or closed")("log-level", po::value<std::string>(),
+                                                                              "debug, info, warn or error");
     return o;
 }
 

@@ -25,7 +25,8 @@ struct FileSliceBody {
         using const_buffers_type = boost::asio::const_buffer;
 
         template <bool isRequest, class Fields>
-        writer(boost::beast::http::header<isRequest, Fields>&, value_type& body) : m_body(body), m_remain(body.length) {}
+        writer(boost::beast::http::header<isRequest, Fields>&, value_type& body)
+            : m_body(body), m_remain(body.length) {}
 
         void init(boost::beast::error_code& ec) { m_body.file.seek(m_body.offset, ec); }
 

@@ -29,8 +29,8 @@ struct Request {
     bool secure = false; // arrived over TLS
 
     // Filled by the router.
-    std::string routePattern;                                     // e.g. "/api/v1/accounts/:id"
-    std::vector<std::pair<std::string, std::string>> pathParams;  // decoded segments
+    std::string routePattern;                                    // e.g. "/api/v1/accounts/:id"
+    std::vector<std::pair<std::string, std::string>> pathParams; // decoded segments
 
     // Filled by authentication, for the access log.
     std::optional<Id> accountId;

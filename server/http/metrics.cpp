@@ -25,7 +25,8 @@ void HttpMetrics::render(std::string& out) const {
                       method.c_str(), route.c_str(), status, static_cast<unsigned long long>(n));
         out += line;
     }
-    out += "# HELP pinhole_http_request_duration_seconds Time from the first byte of a request to its last byte sent.\n";
+    out +=
+        "# HELP pinhole_http_request_duration_seconds Time from the first byte of a request to its last byte sent.\n";
     out += "# TYPE pinhole_http_request_duration_seconds histogram\n";
     for (std::size_t i = 0; i < kBucketsSeconds.size(); ++i) {
         std::snprintf(line, sizeof line, "pinhole_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
@@ -38,12 +39,13 @@ void HttpMetrics::render(std::string& out) const {
                   "pinhole_http_request_duration_seconds_count %llu\n",
                   static_cast<unsigned long long>(m_count), m_sumSeconds, static_cast<unsigned long long>(m_count));
     out += line;
-    std::snprintf(line, sizeof line,
-                  "# TYPE pinhole_http_requests_in_flight gauge\npinhole_http_requests_in_flight %lld\n"
-                  "# TYPE pinhole_http_open_connections gauge\npinhole_http_open_connections %lld\n"
-                  "# TYPE pinhole_http_rejected_connections_total counter\npinhole_http_rejected_connections_total %llu\n",
-                  static_cast<long long>(requestsInFlight.load()), static_cast<long long>(openConnections.load()),
-                  static_cast<unsigned long long>(rejectedConnections.load()));
+    std::snprintf(
+        line, sizeof line,
+        "# TYPE pinhole_http_requests_in_flight gauge\npinhole_http_requests_in_flight %lld\n"
+        "# TYPE pinhole_http_open_connections gauge\npinhole_http_open_connections %lld\n"
+        "# TYPE pinhole_http_rejected_connections_total counter\npinhole_http_rejected_connections_total %llu\n",
+        static_cast<long long>(requestsInFlight.load()), static_cast<long long>(openConnections.load()),
+        static_cast<unsigned long long>(rejectedConnections.load()));
     out += line;
 }
 

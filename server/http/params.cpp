@@ -147,7 +147,9 @@ Result<Params> Params::fromRequest(const Request& request) {
     return p;
 }
 
-bool Params::has(std::string_view key) const { return m_values.contains(key); }
+bool Params::has(std::string_view key) const {
+    return m_values.contains(key);
+}
 
 std::optional<std::string> Params::string(std::string_view key) const {
     auto it = m_values.find(key);

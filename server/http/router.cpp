@@ -38,8 +38,7 @@ int specificity(const Route& route) {
 
 std::string_view findHeader(const Headers& headers, std::string_view name) {
     for (const auto& [k, v] : headers) {
-        if (k.size() == name.size() &&
-            std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+        if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
                 return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
             }))
             return v;

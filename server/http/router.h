@@ -38,8 +38,8 @@ public:
     void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
 
     struct Match {
-        const Route* route = nullptr;                                  // null: nothing matched
-        bool pathKnown = false;                                        // the path exists for another method
+        const Route* route = nullptr; // null: nothing matched
+        bool pathKnown = false;       // the path exists for another method
         std::vector<std::pair<std::string, std::string>> params;
     };
     Match match(std::string_view method, std::string_view path) const;

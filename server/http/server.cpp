@@ -76,8 +76,8 @@ Request toRequest(const bhttp::request_parser<bhttp::string_body>& parser, const
 
 struct HttpServer::Impl {
     Impl(const Router& r, ServerLimits l, HttpMetrics& m)
-        : router(r), limits(l), metrics(m), io(static_cast<int>(l.ioThreads)), blocking(l.handlerThreads),
-          acceptor(io), signals(io, SIGINT, SIGTERM), graceTimer(io) {}
+        : router(r), limits(l), metrics(m), io(static_cast<int>(l.ioThreads)), blocking(l.handlerThreads), acceptor(io),
+          signals(io, SIGINT, SIGTERM), graceTimer(io) {}
 
     const Router& router;
     ServerLimits limits;
@@ -101,13 +101,10 @@ struct HttpServer::Impl {
 
     awaitable<void> acceptLoop();
     awaitable<void> session(tcp::socket socket);
-    template <class Stream>
-    awaitable<void> serve(Stream& stream, SessionHandle& handle, const std::string& remote);
-    template <class Stream, class Message>
-    awaitable<bool> write(Stream& stream, Message& message);
+    template <class Stream> awaitable<void> serve(Stream& stream, SessionHandle& handle, const std::string& remote);
+    template <class Stream, class Message> awaitable<bool> write(Stream& stream, Message& message);
     // Returns whether the response went out whole, and the body bytes it carried.
-    template <class Stream>
-    awaitable<void> lingerAndClose(Stream& stream);
+    template <class Stream> awaitable<void> lingerAndClose(Stream& stream);
     template <class Stream>
     awaitable<std::pair<bool, std::uint64_t>> writeResponse(Stream& stream, Response& response, bool head, bool close);
     void beginStop();
@@ -151,7 +148,8 @@ Result<std::string> HttpServer::listen(const std::string& host, unsigned short p
     if (ec)
         return Status(Code::Unavailable, "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
     const auto bound = acceptor.local_endpoint();
-    const std::string hostText = bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
+    const std::string hostText =
+        bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
     return hostText + ":" + std::to_string(bound.port());
 }
 
@@ -200,7 +198,8 @@ void HttpServer::Impl::beginStop() {
     graceTimer.expires_after(limits.shutdownGrace);
     graceTimer.async_wait([this](const boost::system::error_code& ec) {
         if (!ec) {
-            log::warn("shutdown_grace_expired", {{"connections", static_cast<long long>(metrics.openConnections.load())}});
+            log::warn("shutdown_grace_expired",
+                      {{"connections", static_cast<long long>(metrics.openConnections.load())}});
             io.stop();
         }
     });
@@ -278,8 +277,7 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
     sessionEnded(id);
 }
 
-template <class Stream, class Message>
-awaitable<bool> HttpServer::Impl::write(Stream& stream, Message& message) {
+template <class Stream, class Message> awaitable<bool> HttpServer::Impl::write(Stream& stream, Message& message) {
     beast::get_lowest_layer(stream).expires_after(limits.writeTimeout);
     auto [ec, n] = co_await bhttp::async_write(stream, message, kTuple);
     co_return !ec;
@@ -392,8 +390,8 @@ awaitable<void> HttpServer::Impl::serve(Stream& stream, SessionHandle& handle, c
                 bodyLimit = match.route->options.maxBodyBytes;
             const auto declared = parser.content_length();
             if (declared && *declared > bodyLimit) {
-                response = errorResponse(Status(Code::PayloadTooLarge, "request body larger than " +
-                                                                           std::to_string(bodyLimit) + " bytes"));
+                response = errorResponse(
+                    Status(Code::PayloadTooLarge, "request body larger than " + std::to_string(bodyLimit) + " bytes"));
                 closeAfter = true;
                 drainBody = true;
             } else {
@@ -446,8 +444,7 @@ awaitable<void> HttpServer::Impl::serve(Stream& stream, SessionHandle& handle, c
     }
 }
 
-template <class Stream>
-awaitable<void> HttpServer::Impl::lingerAndClose(Stream& stream) {
+template <class Stream> awaitable<void> HttpServer::Impl::lingerAndClose(Stream& stream) {
     // Closing a socket with unread data makes the kernel send RST, which destroys our response
     // in the client's receive buffer before it reads it. So, like nginx's lingering close, we
     // stop sending and read (and drop) what the client still sends, bounded in time and bytes.

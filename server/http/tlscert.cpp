@@ -18,8 +18,7 @@ namespace pinhole::server::http {
 
 namespace {
 
-template <class T, void (*F)(T*)>
-struct Deleter {
+template <class T, void (*F)(T*)> struct Deleter {
     void operator()(T* p) const { F(p); }
 };
 using PKeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;

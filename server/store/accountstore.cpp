@@ -50,7 +50,7 @@ Status insertAccount(Database& db, const Account& a) {
     Status s = q.run();
     if (s.code() == Code::Conflict)
         return conflict(s.message().find("email") != std::string::npos ? "that e-mail address is already registered"
-                                                                        : "that username is taken");
+                                                                       : "that username is taken");
     return s;
 }
 

@@ -38,8 +38,8 @@ Query& Query::bind(int index, double value) {
 
 Query& Query::bind(int index, std::string_view text) {
     if (m_stmt && m_bindError.isOk())
-        m_bindError = bindStatus(*m_db, sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                                            SQLITE_UTF8));
+        m_bindError = bindStatus(
+            *m_db, sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
     return *this;
 }
 
@@ -80,9 +80,15 @@ Status Query::run() {
     }
 }
 
-std::int64_t Query::int64(int column) const { return sqlite3_column_int64(m_stmt, column); }
-double Query::real(int column) const { return sqlite3_column_double(m_stmt, column); }
-bool Query::isNull(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
+std::int64_t Query::int64(int column) const {
+    return sqlite3_column_int64(m_stmt, column);
+}
+double Query::real(int column) const {
+    return sqlite3_column_double(m_stmt, column);
+}
+bool Query::isNull(int column) const {
+    return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
 
 std::string Query::text(int column) const {
     const auto* p = sqlite3_column_text(m_stmt, column);
@@ -96,8 +102,8 @@ std::string Query::blob(int column) const {
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path, Options options) {
     sqlite3* raw = nullptr;
-    const int flags = (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                      SQLITE_OPEN_NOMUTEX;
+    const int flags =
+        (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     std::unique_ptr<Database> db(new Database(raw));
     if (rc != SQLITE_OK)
@@ -144,8 +150,12 @@ Query Database::prepare(std::string_view sql) {
     return Query(*this, stmt);
 }
 
-std::int64_t Database::lastInsertRowId() const { return sqlite3_last_insert_rowid(m_db); }
-int Database::changes() const { return sqlite3_changes(m_db); }
+std::int64_t Database::lastInsertRowId() const {
+    return sqlite3_last_insert_rowid(m_db);
+}
+int Database::changes() const {
+    return sqlite3_changes(m_db);
+}
 
 Status Database::lastError(std::string_view context) const {
     const int rc = sqlite3_extended_errcode(m_db);

@@ -45,8 +45,7 @@ public:
     Query& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
     Query& bindBlob(int index, const void* data, std::size_t size);
     Query& bindNull(int index);
-    template <class T>
-    Query& bind(int index, const std::optional<T>& value) {
+    template <class T> Query& bind(int index, const std::optional<T>& value) {
         return value ? bind(index, *value) : bindNull(index);
     }
 

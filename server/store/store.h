@@ -53,7 +53,7 @@ private:
     void giveBack(std::unique_ptr<Database> db);
 
     std::string m_path;
-    std::mutex m_mutex;                           // guards m_idle, m_open
+    std::mutex m_mutex; // guards m_idle, m_open
     std::condition_variable m_available;
     std::vector<std::unique_ptr<Database>> m_idle;
     std::size_t m_open = 0;

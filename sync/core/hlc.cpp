@@ -14,6 +14,8 @@ std::uint64_t HybridLogicalClock::now() {
     return m_last;
 }
 
-void HybridLogicalClock::observe(std::uint64_t remote) { m_last = std::max(m_last, remote); }
+void HybridLogicalClock::observe(std::uint64_t remote) {
+    m_last = std::max(m_last, remote);
+}
 
 } // namespace pinhole::sync

@@ -28,7 +28,8 @@ private slots:
     void fileOverridesDefaults() {
         Config c;
         QVERIFY(load("[server]\nlisten = \"0.0.0.0:9000\"\ndata_dir = \"/srv/p\"\n[limits]\nheader_timeout_ms = 250\n"
-                     "[registration]\nmode = \"approval\"\n", c)
+                     "[registration]\nmode = \"approval\"\n",
+                     c)
                     .isOk());
         QCOMPARE(c.listenHost, std::string("0.0.0.0"));
         QCOMPARE(c.listenPort, (unsigned short)9000);

@@ -35,9 +35,13 @@ HttpReply passwordGrant(HttpClient& http, const QJsonObject& app, const QString&
 
 class TestAuth : public QObject {
     Q_OBJECT
-    ServerProcess m_server{QStringLiteral("[auth]\nlogin_failures_per_account = 3\nlogin_attempts_per_address = 1000\n")};
+    ServerProcess m_server{
+        QStringLiteral("[auth]\nlogin_failures_per_account = 3\nlogin_attempts_per_address = 1000\n")};
 
 private slots:
+    // The server exits cleanly (under the sanitizer build, with no leak or error report).
+    void cleanupTestCase() { QCOMPARE(m_server.stop(), 0); }
+
     void initTestCase() {
         QVERIFY(m_server.start());
         QVERIFY(m_server.createUser("alice", kPassword));
@@ -74,7 +78,8 @@ private slots:
         QTest::newRow("taken, other case") << "ALICE" << kPassword << true << "taken";
         QTest::newRow("unicode lookalike") << QString::fromUtf8("\xd0\xb0lice") << kPassword << true << "username";
         QTest::newRow("space") << "a b" << kPassword << true << "username";
-        QTest::newRow("short password") << "carol" << "short" << true << "password";
+        QTest::newRow("short password") << "carol"
+                                        << "short" << true << "password";
         QTest::newRow("no agreement") << "carol" << kPassword << false << "agreement";
     }
     void registrationRefusesBadInput() {
@@ -99,10 +104,9 @@ private slots:
 
     void registrationNeedsAnAppToken() {
         HttpClient http(m_server.baseUrl());
-        const HttpReply reg = http.postJson("/api/v1/accounts", {{"username", "dave"},
-                                                                 {"email", "dave@example.org"},
-                                                                 {"password", kPassword},
-                                                                 {"agreement", true}});
+        const HttpReply reg = http.postJson(
+            "/api/v1/accounts",
+            {{"username", "dave"}, {"email", "dave@example.org"}, {"password", kPassword}, {"agreement", true}});
         QCOMPARE(reg.status, 401);
     }
 
@@ -117,10 +121,9 @@ private slots:
                                                      {"client_secret", app["client_secret"]}})
                           .json()["access_token"]
                           .toString());
-        const HttpReply reg = http.postJson("/api/v1/accounts", {{"username", "henry"},
-                                                                 {"email", "henry@example.org"},
-                                                                 {"password", kPassword},
-                                                                 {"agreement", true}});
+        const HttpReply reg = http.postJson(
+            "/api/v1/accounts",
+            {{"username", "henry"}, {"email", "henry@example.org"}, {"password", kPassword}, {"agreement", true}});
         QCOMPARE(reg.status, 200);
         http.setToken(reg.json()["access_token"].toString());
         QCOMPARE(http.get("/api/v1/accounts/verify_credentials").status, 403);
@@ -140,10 +143,9 @@ private slots:
                                                      {"client_secret", app["client_secret"]}})
                           .json()["access_token"]
                           .toString());
-        const HttpReply reg = http.postJson("/api/v1/accounts", {{"username", "ivan"},
-                                                                 {"email", "ivan@example.org"},
-                                                                 {"password", kPassword},
-                                                                 {"agreement", true}});
+        const HttpReply reg = http.postJson(
+            "/api/v1/accounts",
+            {{"username", "ivan"}, {"email", "ivan@example.org"}, {"password", kPassword}, {"agreement", true}});
         QCOMPARE(reg.status, 403);
         QVERIFY(reg.json()["error"].toString().contains("closed"));
     }
@@ -226,8 +228,10 @@ private slots:
         const QString code = params.queryItemValue("code");
         QVERIFY(!code.isEmpty());
 
-        const QJsonObject exchange{{"grant_type", "authorization_code"}, {"client_id", app["client_id"]},
-                                   {"client_secret", app["client_secret"]}, {"code", code},
+        const QJsonObject exchange{{"grant_type", "authorization_code"},
+                                   {"client_id", app["client_id"]},
+                                   {"client_secret", app["client_secret"]},
+                                   {"code", code},
                                    {"redirect_uri", redirect}};
         const HttpReply token = http.postJson("/oauth/token", exchange);
         QCOMPARE(token.status, 200);
@@ -252,11 +256,11 @@ private slots:
         QCOMPARE(http.get("/api/v1/accounts/verify_credentials").status, 200);
         const QJsonObject app = http.app();
         http.setToken({});
-        QCOMPARE(http.postJson("/oauth/revoke", {{"client_id", app["client_id"]},
-                                                 {"client_secret", app["client_secret"]},
-                                                 {"token", token}})
-                     .status,
-                 200);
+        QCOMPARE(
+            http.postJson("/oauth/revoke",
+                          {{"client_id", app["client_id"]}, {"client_secret", app["client_secret"]}, {"token", token}})
+                .status,
+            200);
         http.setToken(token);
         QCOMPARE(http.get("/api/v1/accounts/verify_credentials").status, 401);
     }
@@ -290,8 +294,8 @@ private slots:
     void updateCredentialsValidates() {
         HttpClient http(m_server.baseUrl());
         http.setToken(http.login("alice", kPassword));
-        const HttpReply tooLong = http.patchJson("/api/v1/accounts/update_credentials",
-                                                 {{"display_name", QString(31, QChar('x'))}});
+        const HttpReply tooLong =
+            http.patchJson("/api/v1/accounts/update_credentials", {{"display_name", QString(31, QChar('x'))}});
         QCOMPARE(tooLong.status, 400);
         QVERIFY(tooLong.json()["error"].toString().contains("display_name"));
     }

@@ -44,7 +44,8 @@ QByteArray readUntil(QTcpSocket& socket, const QByteArray& needle, int timeoutMs
 }
 
 double metric(const QString& metrics, const QString& name) {
-    const QRegularExpression re("^" + QRegularExpression::escape(name) + " (\\S+)$", QRegularExpression::MultilineOption);
+    const QRegularExpression re("^" + QRegularExpression::escape(name) + " (\\S+)$",
+                                QRegularExpression::MultilineOption);
     const auto m = re.match(metrics);
     return m.hasMatch() ? m.captured(1).toDouble() : -1;
 }
@@ -72,16 +73,17 @@ private slots:
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QByteArray>("contentType");
         QTest::addColumn<int>("status");
-        QTest::newRow("unknown route") << QByteArray("GET") << "/api/v1/nothing-here" << QByteArray() << QByteArray() << 404;
+        QTest::newRow("unknown route") << QByteArray("GET") << "/api/v1/nothing-here" << QByteArray() << QByteArray()
+                                       << 404;
         QTest::newRow("wrong method") << QByteArray("DELETE") << "/healthz" << QByteArray() << QByteArray() << 405;
         QTest::newRow("malformed JSON") << QByteArray("POST") << "/api/v1/apps" << QByteArray("{\"client_name\": ")
                                         << QByteArray("application/json") << 400;
-        QTest::newRow("JSON not an object") << QByteArray("POST") << "/api/v1/apps" << QByteArray("[1,2]")
-                                            << QByteArray("application/json") << 400;
-        QTest::newRow("deeply nested JSON") << QByteArray("POST") << "/api/v1/apps"
-                                            << QByteArray(5000, '[') << QByteArray("application/json") << 400;
-        QTest::newRow("unsupported body type") << QByteArray("POST") << "/api/v1/apps" << QByteArray("x")
-                                               << QByteArray("text/plain") << 415;
+        QTest::newRow("JSON not an object")
+            << QByteArray("POST") << "/api/v1/apps" << QByteArray("[1,2]") << QByteArray("application/json") << 400;
+        QTest::newRow("deeply nested JSON")
+            << QByteArray("POST") << "/api/v1/apps" << QByteArray(5000, '[') << QByteArray("application/json") << 400;
+        QTest::newRow("unsupported body type")
+            << QByteArray("POST") << "/api/v1/apps" << QByteArray("x") << QByteArray("text/plain") << 415;
         QTest::newRow("oversized body") << QByteArray("POST") << "/api/v1/apps" << QByteArray(200 * 1024, 'a')
                                         << QByteArray("application/x-www-form-urlencoded") << 413;
         QTest::newRow("missing field") << QByteArray("POST") << "/api/v1/apps" << QByteArray("{}")
@@ -154,10 +156,10 @@ private slots:
         QCOMPARE(reply.status, 200);
         QVERIFY(reply.header("content-type").startsWith("text/plain"));
         const QString text = QString::fromUtf8(reply.body);
-        QVERIFY(text.contains(QRegularExpression(
-            R"(pinhole_http_requests_total\{method="GET",route="/healthz",status="200"\} [1-9])")));
-        QVERIFY(text.contains(QRegularExpression(
-            R"(pinhole_http_requests_total\{method="GET",route="-",status="404"\} [1-9])")));
+        QVERIFY(text.contains(
+            QRegularExpression(R"(pinhole_http_requests_total\{method="GET",route="/healthz",status="200"\} [1-9])")));
+        QVERIFY(text.contains(
+            QRegularExpression(R"(pinhole_http_requests_total\{method="GET",route="-",status="404"\} [1-9])")));
         QVERIFY(metric(text, "pinhole_http_request_duration_seconds_count") >= 1);
         QVERIFY(text.contains("pinhole_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
         QVERIFY(text.contains("pinhole_build_info{version="));
@@ -171,12 +173,13 @@ private slots:
         auto socket = connectTo(m_server.baseUrl());
         QVERIFY(socket);
         socket->write("POST /api/v1/apps HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                      "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body.left(10));
+                      "Content-Length: " +
+                      QByteArray::number(body.size()) + "\r\n\r\n" + body.left(10));
         socket->flush();
         // Wait until the server counts our half-sent request as in flight (the /metrics request
         // that asks counts itself too).
-        QTRY_VERIFY_WITH_TIMEOUT(metric(QString::fromUtf8(http.get("/metrics").body), "pinhole_http_requests_in_flight") >= 2,
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            metric(QString::fromUtf8(http.get("/metrics").body), "pinhole_http_requests_in_flight") >= 2, 20000);
         ::kill(static_cast<pid_t>(m_server.pid()), SIGTERM);
         // New connections are no longer accepted once the server is stopping...
         QTRY_VERIFY_WITH_TIMEOUT(http.get("/healthz").status == 0, 20000);

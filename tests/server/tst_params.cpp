@@ -80,14 +80,20 @@ private slots:
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QByteArray>("type");
         QTest::addColumn<int>("code");
-        QTest::newRow("truncated json") << QByteArray(R"({"a": )") << QByteArray("application/json") << int(Code::InvalidArgument);
+        QTest::newRow("truncated json") << QByteArray(R"({"a": )") << QByteArray("application/json")
+                                        << int(Code::InvalidArgument);
         QTest::newRow("json array") << QByteArray("[]") << QByteArray("application/json") << int(Code::InvalidArgument);
-        QTest::newRow("too deep") << QByteArray(100, '[') << QByteArray("application/json") << int(Code::InvalidArgument);
-        QTest::newRow("multipart without boundary") << QByteArray("x") << QByteArray("multipart/form-data") << int(Code::InvalidArgument);
-        QTest::newRow("truncated multipart") << QByteArray("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nxx")
-                                             << QByteArray("multipart/form-data; boundary=b") << int(Code::InvalidArgument);
-        QTest::newRow("bad percent escape") << QByteArray("a=%zz") << QByteArray("application/x-www-form-urlencoded") << int(Code::InvalidArgument);
-        QTest::newRow("unknown type") << QByteArray("x") << QByteArray("application/xml") << int(Code::UnsupportedMediaType);
+        QTest::newRow("too deep") << QByteArray(100, '[') << QByteArray("application/json")
+                                  << int(Code::InvalidArgument);
+        QTest::newRow("multipart without boundary")
+            << QByteArray("x") << QByteArray("multipart/form-data") << int(Code::InvalidArgument);
+        QTest::newRow("truncated multipart")
+            << QByteArray("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nxx")
+            << QByteArray("multipart/form-data; boundary=b") << int(Code::InvalidArgument);
+        QTest::newRow("bad percent escape")
+            << QByteArray("a=%zz") << QByteArray("application/x-www-form-urlencoded") << int(Code::InvalidArgument);
+        QTest::newRow("unknown type") << QByteArray("x") << QByteArray("application/xml")
+                                      << int(Code::UnsupportedMediaType);
     }
     void badBodiesAreRefused() {
         QFETCH(QByteArray, body);

@@ -13,16 +13,26 @@ private slots:
         QTest::addColumn<QString>("granted");
         QTest::addColumn<QString>("required");
         QTest::addColumn<bool>("allowed");
-        QTest::newRow("exact") << "read:accounts" << "read:accounts" << true;
-        QTest::newRow("parent grants child") << "read write" << "write:statuses" << true;
-        QTest::newRow("read does not grant write") << "read" << "write:accounts" << false;
-        QTest::newRow("child does not grant sibling") << "read:accounts" << "read:statuses" << false;
-        QTest::newRow("follow grants follows") << "follow" << "write:follows" << true;
-        QTest::newRow("follow grants blocks") << "follow" << "write:blocks" << true;
-        QTest::newRow("follow is not write") << "follow" << "write:statuses" << false;
-        QTest::newRow("admin needs admin") << "read write" << "admin:read" << false;
-        QTest::newRow("admin exact") << "admin:read" << "admin:read" << true;
-        QTest::newRow("plus separated") << "read+write" << "write:media" << true;
+        QTest::newRow("exact") << "read:accounts"
+                               << "read:accounts" << true;
+        QTest::newRow("parent grants child") << "read write"
+                                             << "write:statuses" << true;
+        QTest::newRow("read does not grant write") << "read"
+                                                   << "write:accounts" << false;
+        QTest::newRow("child does not grant sibling") << "read:accounts"
+                                                      << "read:statuses" << false;
+        QTest::newRow("follow grants follows") << "follow"
+                                               << "write:follows" << true;
+        QTest::newRow("follow grants blocks") << "follow"
+                                              << "write:blocks" << true;
+        QTest::newRow("follow is not write") << "follow"
+                                             << "write:statuses" << false;
+        QTest::newRow("admin needs admin") << "read write"
+                                           << "admin:read" << false;
+        QTest::newRow("admin exact") << "admin:read"
+                                     << "admin:read" << true;
+        QTest::newRow("plus separated") << "read+write"
+                                        << "write:media" << true;
     }
     void allow() {
         QFETCH(QString, granted);

@@ -55,7 +55,9 @@ HttpReply HttpClient::send(const QByteArray& method, const QString& path, const 
     return out;
 }
 
-HttpReply HttpClient::get(const QString& path) { return send("GET", path); }
+HttpReply HttpClient::get(const QString& path) {
+    return send("GET", path);
+}
 
 HttpReply HttpClient::postJson(const QString& path, const QJsonObject& body) {
     return send("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), "application/json");
@@ -72,9 +74,9 @@ HttpReply HttpClient::patchJson(const QString& path, const QJsonObject& body) {
 QString HttpClient::login(const QString& username, const QString& password, const QString& scopes) {
     const QString saved = m_token;
     m_token.clear();
-    const HttpReply app = postJson("/api/v1/apps", {{"client_name", "pinhole tests"},
-                                                     {"redirect_uris", "urn:ietf:wg:oauth:2.0:oob"},
-                                                     {"scopes", scopes}});
+    const HttpReply app = postJson(
+        "/api/v1/apps",
+        {{"client_name", "pinhole tests"}, {"redirect_uris", "urn:ietf:wg:oauth:2.0:oob"}, {"scopes", scopes}});
     m_app = app.json();
     const HttpReply token = postJson("/oauth/token", {{"grant_type", "password"},
                                                       {"client_id", m_app["client_id"].toString()},

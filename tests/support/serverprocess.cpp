@@ -16,9 +16,13 @@ ServerProcess::~ServerProcess() {
         stop();
 }
 
-QString ServerProcess::binaryPath() { return QStringLiteral(PINHOLED_PATH); }
+QString ServerProcess::binaryPath() {
+    return QStringLiteral(PINHOLED_PATH);
+}
 
-bool ServerProcess::isRunning() const { return m_process.state() != QProcess::NotRunning; }
+bool ServerProcess::isRunning() const {
+    return m_process.state() != QProcess::NotRunning;
+}
 
 bool ServerProcess::start() {
     QStringList args{"serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir()};

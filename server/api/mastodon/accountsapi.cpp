@@ -102,8 +102,10 @@ Result<http::Response> getAccount(ApiContext& ctx, http::Request& request) {
 
 void registerAccountRoutes(http::Router& router, ApiContext& ctx) {
     router.add("POST", "/api/v1/accounts", [&ctx](http::Request& r) { return registerAccount(ctx, r); });
-    router.add("GET", "/api/v1/accounts/verify_credentials", [&ctx](http::Request& r) { return verifyCredentials(ctx, r); });
-    router.add("PATCH", "/api/v1/accounts/update_credentials", [&ctx](http::Request& r) { return updateCredentials(ctx, r); });
+    router.add("GET", "/api/v1/accounts/verify_credentials",
+               [&ctx](http::Request& r) { return verifyCredentials(ctx, r); });
+    router.add("PATCH", "/api/v1/accounts/update_credentials",
+               [&ctx](http::Request& r) { return updateCredentials(ctx, r); });
     router.add("GET", "/api/v1/accounts/lookup", [&ctx](http::Request& r) { return lookup(ctx, r); });
     router.add("GET", "/api/v1/accounts/:id", [&ctx](http::Request& r) { return getAccount(ctx, r); });
 }

@@ -38,7 +38,7 @@ json::object accountJson(const store::Account& a, const std::string& baseUrl) {
 json::object credentialAccountJson(const store::Account& a, const std::string& baseUrl) {
     json::object o = accountJson(a, baseUrl);
     o["source"] = json::object{
-        {"privacy", "public"}, {"sensitive", false}, {"language", ""},
+        {"privacy", "public"}, {"sensitive", false},      {"language", ""},
         {"note", a.note},      {"fields", json::array()}, {"follow_requests_count", 0},
     };
     o["role"] = json::object{{"name", a.isAdmin ? "Admin" : ""}, {"permissions", a.isAdmin ? "1" : "0"}};

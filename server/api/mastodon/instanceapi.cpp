@@ -22,15 +22,16 @@ std::string hostOf(const std::string& baseUrl) {
 json::object configurationJson() {
     return json::object{
         {"accounts", json::object{{"max_featured_tags", 0}}},
-        {"statuses", json::object{{"max_characters", 2200}, {"max_media_attachments", 10},
-                                  {"characters_reserved_per_url", 23}}},
+        {"statuses",
+         json::object{{"max_characters", 2200}, {"max_media_attachments", 10}, {"characters_reserved_per_url", 23}}},
         {"media_attachments",
          json::object{{"supported_mime_types", json::array{"image/jpeg", "image/png", "image/webp", "image/heic",
                                                            "image/heif", "image/gif", "image/tiff"}},
                       {"image_size_limit", 100 * 1024 * 1024},
                       {"image_matrix_limit", 100'000'000}}},
-        {"polls", json::object{{"max_options", 0}, {"max_characters_per_option", 0}, {"min_expiration", 0},
-                               {"max_expiration", 0}}},
+        {"polls",
+         json::object{
+             {"max_options", 0}, {"max_characters_per_option", 0}, {"min_expiration", 0}, {"max_expiration", 0}}},
         {"urls", json::object{{"streaming", nullptr}}},
         {"translation", json::object{{"enabled", false}}},
     };

@@ -138,8 +138,8 @@ Result<http::Response> authorizeForm(ApiContext& ctx, http::Request& request) {
         return p.status();
     if (p->string("response_type").value_or("code") != "code")
         return invalidArgument("response_type: only \"code\" is supported");
-    Status ok = ctx.oauth.checkAuthorizeRequest(p->string("client_id").value_or(""),
-                                                p->string("redirect_uri").value_or(""), p->string("scope").value_or(""));
+    Status ok = ctx.oauth.checkAuthorizeRequest(
+        p->string("client_id").value_or(""), p->string("redirect_uri").value_or(""), p->string("scope").value_or(""));
     if (!ok)
         return htmlPage(400, "Cannot authorize", "<p class=\"error\">" + htmlEscape(ok.message()) + "</p>");
     return htmlPage(200, "Sign in to " + ctx.config.instanceTitle, loginForm(*p, ""));
@@ -165,7 +165,8 @@ Result<http::Response> authorizeSubmit(ApiContext& ctx, http::Request& request) 
     }
     http::Response r;
     r.status = 302;
-    std::string location = redirect + (redirect.find('?') == std::string::npos ? "?" : "&") + "code=" + urlEncode(*code);
+    std::string location =
+        redirect + (redirect.find('?') == std::string::npos ? "?" : "&") + "code=" + urlEncode(*code);
     if (auto state = p->string("state"); state && !state->empty())
         location += "&state=" + urlEncode(*state);
     r.header("Location", location);
@@ -186,7 +187,8 @@ Result<http::Response> verifyApp(ApiContext& ctx, http::Request& request) {
     auto principal = authenticate(ctx, request, "", false);
     if (!principal)
         return principal.status();
-    return jsonResponse(json::object{{"name", "app"}, {"scopes", json::value_from(auth::splitScopes(principal->scopes))}});
+    return jsonResponse(
+        json::object{{"name", "app"}, {"scopes", json::value_from(auth::splitScopes(principal->scopes))}});
 }
 
 } // namespace
