@@ -25,6 +25,12 @@ Status migrate(Database& db) {
     return Status::ok();
 }
 
+Status ping(Database& db) {
+    auto q = db.prepare("SELECT count(*) FROM sqlite_master");
+    auto row = q.step();
+    return row ? Status::ok() : row.status();
+}
+
 Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     auto db = Database::open(path);
     if (!db)

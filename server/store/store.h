@@ -22,6 +22,9 @@ const std::vector<std::string_view>& migrations();
 // Applies the migrations the database has not seen yet.
 Status migrate(Database& db);
 
+// A trivial query: whether the connection can read the database (for /readyz).
+Status ping(Database& db);
+
 class Store {
 public:
     // More than the handler and worker threads together; beyond that a caller waits.

@@ -21,6 +21,7 @@ namespace {
 
 // A short header deadline so the trickle test is quick; everything else at its default.
 const QString kConfig = QStringLiteral("[limits]\nheader_timeout_ms = 500\n");
+const QString kTwoConnections = QStringLiteral("[limits]\nmax_connections = 2\n");
 
 std::unique_ptr<QTcpSocket> connectTo(const QString& baseUrl) {
     const QUrl url(baseUrl);
@@ -146,6 +147,31 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(closed.count() > 0, 20000);
         QVERIFY2(sent < 400, "the server waited for the whole trickle");
         QVERIFY(!socket->readAll().contains("200 OK"));
+    }
+
+    void connectionsBeyondTheLimitAreClosed() {
+        ServerProcess server(kTwoConnections);
+        QVERIFY(server.start());
+        // Two keep-alive connections, each proven open by an answered request.
+        std::vector<std::unique_ptr<QTcpSocket>> open;
+        for (int i = 0; i < 2; ++i) {
+            open.push_back(connectTo(server.baseUrl()));
+            QVERIFY(open.back());
+            open.back()->write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+            QVERIFY(readUntil(*open.back(), "}").startsWith("HTTP/1.1 200"));
+        }
+        auto third = connectTo(server.baseUrl());
+        QVERIFY(third);
+        QSignalSpy closed(third.get(), &QTcpSocket::disconnected);
+        third->write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTRY_VERIFY_WITH_TIMEOUT(closed.count() > 0, 20000);
+        QVERIFY(!third->readAll().contains("200"));
+        // Once one closes, the server takes new connections again and counts the refusal.
+        open.front()->disconnectFromHost();
+        open.erase(open.begin());
+        HttpClient http(server.baseUrl());
+        QTRY_VERIFY_WITH_TIMEOUT(http.get("/healthz").status == 200, 20000);
+        QVERIFY(metric(QString::fromUtf8(http.get("/metrics").body), "pinhole_http_rejected_connections_total") >= 1);
     }
 
     void metricsReportRequestsLatencyAndDatabase() {

@@ -24,10 +24,8 @@ Result<http::Response> readyz(ApiContext& ctx, http::Request&) {
     auto db = ctx.store.connection();
     if (!db)
         return Status(Code::Unavailable, "database unavailable");
-    auto q = (*db)->prepare("SELECT 1");
-    auto row = q.step();
-    if (!row)
-        return Status(Code::Unavailable, "database unavailable: " + row.status().message());
+    if (Status s = store::ping(**db); !s)
+        return Status(Code::Unavailable, "database unavailable: " + s.message());
     return jsonResponse(json::object{{"status", "ready"}});
 }
 
