@@ -56,6 +56,67 @@ CREATE TABLE oauth_codes (
     expires_at    INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+        // 2: the media library: assets (one per owner and content), their derivatives, and
+        // resumable (tus) uploads in progress.
+        R"sql(
+CREATE TABLE assets (
+    id              INTEGER PRIMARY KEY,
+    owner_id        INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    sha256          TEXT NOT NULL,               -- hex SHA-256 of the original bytes
+    byte_size       INTEGER NOT NULL,
+    mime_type       TEXT NOT NULL,               -- from the bytes, never the file name
+    state           TEXT NOT NULL DEFAULT 'processing'
+                    CHECK (state IN ('processing', 'ready', 'failed')),
+    failure         TEXT,                        -- why, when state = 'failed'
+    width           INTEGER,                     -- upright (after EXIF orientation)
+    height          INTEGER,
+    orientation     INTEGER,
+    taken_at        INTEGER,                     -- Unix ms, from EXIF when known
+    camera_make     TEXT,
+    camera_model    TEXT,
+    lens            TEXT,
+    exposure_time   TEXT,                        -- "1/250"
+    f_number        REAL,
+    iso             INTEGER,
+    focal_length    REAL,                        -- mm
+    gps_latitude    REAL,                        -- owner only
+    gps_longitude   REAL,
+    gps_altitude    REAL,
+    placeholder     TEXT,                        -- ThumbHash, base64
+    description     TEXT NOT NULL DEFAULT '',    -- alt text (Mastodon's description)
+    focus_x         REAL NOT NULL DEFAULT 0,
+    focus_y         REAL NOT NULL DEFAULT 0,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    UNIQUE (owner_id, sha256)                    -- the same bytes twice are one asset
+);
+CREATE INDEX assets_by_sha256 ON assets(sha256);
+
+CREATE TABLE asset_derivatives (
+    asset_id    INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    variant     TEXT NOT NULL CHECK (variant IN ('thumb', 'preview', 'large')),
+    width       INTEGER NOT NULL,
+    height      INTEGER NOT NULL,
+    byte_size   INTEGER NOT NULL,
+    mime_type   TEXT NOT NULL,
+    PRIMARY KEY (asset_id, variant)
+) WITHOUT ROWID;
+
+-- tus uploads in progress. The bytes live in <data>/uploads/<id>.part; `offset` moves only
+-- after they are fsynced, so a restart resumes from an offset that is really on disk.
+CREATE TABLE uploads (
+    id              TEXT PRIMARY KEY,            -- random, unguessable
+    owner_id        INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    length          INTEGER NOT NULL,
+    "offset"        INTEGER NOT NULL DEFAULT 0,
+    metadata        TEXT NOT NULL DEFAULT '',    -- Upload-Metadata as sent
+    declared_sha256 TEXT,                        -- hex, from the "sha256" metadata key
+    asset_id        INTEGER REFERENCES assets(id) ON DELETE SET NULL,  -- once complete
+    created_at      INTEGER NOT NULL,
+    expires_at      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX uploads_by_expiry ON uploads(expires_at);
+)sql",
     };
     return all;
 }
