@@ -7,21 +7,27 @@
 namespace pinhole::server::api {
 
 namespace {
-std::string_view bearerOf(const http::Request& request) {
+std::string bearerOf(const http::Request& request) {
     const std::string_view header = request.header("authorization");
+    if (header.empty()) {
+        // As Mastodon (Doorkeeper): ?access_token= where a header can't be sent (an <img> URL).
+        // The access log never records query strings.
+        auto query = http::Params::fromQuery(request.rawQuery);
+        return query ? query->string("access_token").value_or("") : std::string();
+    }
     constexpr std::string_view kPrefix = "Bearer ";
     if (header.size() <= kPrefix.size() ||
         !std::equal(kPrefix.begin(), kPrefix.end(), header.begin(), [](char a, char b) {
             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
         }))
         return {};
-    return header.substr(kPrefix.size());
+    return std::string(header.substr(kPrefix.size()));
 }
 } // namespace
 
 Result<auth::Principal> authenticate(ApiContext& ctx, http::Request& request, std::string_view scope,
                                      bool requireAccount) {
-    const std::string_view token = bearerOf(request);
+    const std::string token = bearerOf(request);
     if (token.empty())
         return unauthenticated("this endpoint requires an access token");
     auto principal = ctx.oauth.authenticate(token);
@@ -38,7 +44,7 @@ Result<auth::Principal> authenticate(ApiContext& ctx, http::Request& request, st
 
 Result<std::optional<auth::Principal>> authenticateOptional(ApiContext& ctx, http::Request& request,
                                                             std::string_view scope) {
-    if (request.header("authorization").empty())
+    if (bearerOf(request).empty())
         return std::optional<auth::Principal>{};
     auto p = authenticate(ctx, request, scope, false);
     if (!p)

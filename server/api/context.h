@@ -9,6 +9,8 @@
 #include "http/metrics.h"
 #include "http/params.h"
 #include "http/router.h"
+#include "media/library.h"
+#include "media/uploads.h"
 #include "store/store.h"
 
 #include <boost/json/value.hpp>
@@ -26,6 +28,8 @@ struct ApiContext {
     auth::OAuthService& oauth;
     http::HttpMetrics& metrics;
     std::atomic<bool>& ready;
+    media::MediaLibrary* media = nullptr;
+    media::UploadService* uploads = nullptr;
 };
 
 // Resolves the bearer token and checks `scope`; with `requireAccount` an app-only token is
@@ -42,5 +46,8 @@ void registerOAuthRoutes(http::Router& router, ApiContext& ctx);
 void registerAccountRoutes(http::Router& router, ApiContext& ctx);
 void registerInstanceRoutes(http::Router& router, ApiContext& ctx);
 void registerOpsRoutes(http::Router& router, ApiContext& ctx);
+void registerMediaRoutes(http::Router& router, ApiContext& ctx);   // api/mastodon/mediaapi.cpp
+void registerUploadRoutes(http::Router& router, ApiContext& ctx);  // api/pinhole/uploadsapi.cpp
+void registerMediaFileRoutes(http::Router& router, ApiContext& ctx); // api/pinhole/mediafilesapi.cpp
 
 } // namespace pinhole::server::api

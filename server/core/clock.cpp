@@ -21,4 +21,13 @@ std::string isoTime(std::int64_t unixMillis) {
     return buf;
 }
 
+std::string httpDate(std::int64_t unixMillis) {
+    const std::time_t seconds = static_cast<std::time_t>(unixMillis / 1000);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm); // "C" locale names
+    return buf;
+}
+
 } // namespace pinhole::server

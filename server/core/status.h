@@ -18,8 +18,11 @@ enum class Code {
     NotFound,             // also used where "exists but you may not see it" must not leak
     MethodNotAllowed,     // the path exists, the method does not
     Conflict,             // a unique name is taken, a stale revision
+    PreconditionFailed,   // a required precondition header is missing or wrong (412)
     PayloadTooLarge,      // a body or file above its limit
+    RangeNotSatisfiable,  // a byte range outside the file (416)
     UnsupportedMediaType, // the bytes are not a format we accept
+    ChecksumMismatch,     // uploaded bytes differ from the checksum the client sent (tus: 460)
     Unprocessable,        // well-formed but semantically refused
     TooManyRequests,      // rate limited; see Status::retryAfterSeconds
     Unavailable,          // shutting down, or a dependency is not ready

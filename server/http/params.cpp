@@ -77,8 +77,36 @@ Status mergeJson(json::object& into, std::string_view body) {
     return Status::ok();
 }
 
-// Text fields of a multipart/form-data body (file parts are the media module's business).
 Status mergeMultipartText(json::object& into, std::string_view contentType, std::string_view body) {
+    auto parts = parseMultipart(contentType, body);
+    if (!parts)
+        return parts.status();
+    for (const auto& part : *parts)
+        if (!part.filename && !part.name.empty())
+            addFormValue(into, part.name, std::string(part.content));
+    return Status::ok();
+}
+
+std::string_view headerParameter(std::string_view headers, std::string_view key) {
+    // Finds key="value" in a part's headers (Content-Disposition parameters).
+    std::size_t at = 0;
+    const std::string needle = std::string(key) + "=\"";
+    while ((at = headers.find(needle, at)) != std::string_view::npos) {
+        if (at == 0 || headers[at - 1] == ' ' || headers[at - 1] == ';') {
+            const std::size_t start = at + needle.size();
+            const std::size_t end = headers.find('"', start);
+            if (end == std::string_view::npos)
+                return {};
+            return headers.substr(start, end - start);
+        }
+        at += needle.size();
+    }
+    return {};
+}
+
+} // namespace
+
+Result<std::vector<MultipartPart>> parseMultipart(std::string_view contentType, std::string_view body) {
     auto at = contentType.find("boundary=");
     if (at == std::string_view::npos)
         return invalidArgument("multipart body without a boundary");
@@ -90,13 +118,14 @@ Status mergeMultipartText(json::object& into, std::string_view contentType, std:
     if (boundary.empty() || boundary.size() > 70)
         return invalidArgument("multipart boundary is empty or too long");
     const std::string delimiter = "--" + std::string(boundary);
+    std::vector<MultipartPart> parts;
     std::size_t pos = body.find(delimiter);
     if (pos == std::string_view::npos)
         return invalidArgument("multipart body without its boundary");
     for (;;) {
         pos += delimiter.size();
         if (body.substr(pos, 2) == "--")
-            return Status::ok();
+            return parts;
         if (body.substr(pos, 2) != "\r\n")
             return invalidArgument("malformed multipart body");
         pos += 2;
@@ -107,21 +136,17 @@ Status mergeMultipartText(json::object& into, std::string_view contentType, std:
         const std::size_t next = body.find("\r\n" + delimiter, headersEnd + 4);
         if (next == std::string_view::npos)
             return invalidArgument("truncated multipart body");
-        const std::string_view content = body.substr(headersEnd + 4, next - headersEnd - 4);
-        auto nameAt = partHeaders.find("name=\"");
-        const bool isFile = partHeaders.find("filename=") != std::string_view::npos;
-        if (nameAt != std::string_view::npos && !isFile) {
-            nameAt += 6;
-            auto nameEnd = partHeaders.find('"', nameAt);
-            if (nameEnd == std::string_view::npos)
-                return invalidArgument("malformed multipart part name");
-            addFormValue(into, std::string(partHeaders.substr(nameAt, nameEnd - nameAt)), std::string(content));
-        }
+        if (parts.size() >= kMaxMultipartParts)
+            return invalidArgument("too many multipart parts");
+        MultipartPart part;
+        part.name = std::string(headerParameter(partHeaders, "name"));
+        if (partHeaders.find("filename=\"") != std::string_view::npos)
+            part.filename = std::string(headerParameter(partHeaders, "filename"));
+        part.content = body.substr(headersEnd + 4, next - headersEnd - 4);
+        parts.push_back(std::move(part));
         pos = next + 2;
     }
 }
-
-} // namespace
 
 Result<Params> Params::fromQuery(std::string_view rawQuery) {
     Params p;

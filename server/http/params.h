@@ -19,6 +19,18 @@ namespace pinhole::server::http {
 // Limits on what a JSON body may contain, so a hostile body can't exhaust the parser.
 inline constexpr std::size_t kMaxJsonDepth = 32;
 
+// A multipart/form-data body has at most this many parts (a form has a handful).
+inline constexpr std::size_t kMaxMultipartParts = 64;
+
+struct MultipartPart {
+    std::string name;
+    std::optional<std::string> filename; // set for file parts
+    std::string_view content;            // points into the request body
+};
+
+// The parts of a multipart/form-data body; the Content-Type header carries the boundary.
+Result<std::vector<MultipartPart>> parseMultipart(std::string_view contentType, std::string_view body);
+
 class Params {
 public:
     static Result<Params> fromRequest(const Request& request);

@@ -123,8 +123,11 @@ int httpStatusOf(Code code) {
     case Code::NotFound: return 404;
     case Code::MethodNotAllowed: return 405;
     case Code::Conflict: return 409;
+    case Code::PreconditionFailed: return 412;
     case Code::PayloadTooLarge: return 413;
+    case Code::RangeNotSatisfiable: return 416;
     case Code::UnsupportedMediaType: return 415;
+    case Code::ChecksumMismatch: return 460;
     case Code::Unprocessable: return 422;
     case Code::TooManyRequests: return 429;
     case Code::Unavailable: return 503;

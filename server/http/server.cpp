@@ -291,7 +291,8 @@ awaitable<std::pair<bool, std::uint64_t>> HttpServer::Impl::writeResponse(Stream
         bhttp::response<bhttp::empty_body> msg{static_cast<bhttp::status>(response.status), 11};
         for (auto& [k, v] : response.headers)
             msg.set(k, v);
-        msg.set(bhttp::field::content_type, response.contentType);
+        if (!response.contentType.empty())
+            msg.set(bhttp::field::content_type, response.contentType);
         msg.keep_alive(!close);
         msg.content_length(response.file ? response.file->length : response.body.size());
         bhttp::response_serializer<bhttp::empty_body> sr{msg};
@@ -320,6 +321,8 @@ awaitable<std::pair<bool, std::uint64_t>> HttpServer::Impl::writeResponse(Stream
         }
     }
     bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(response.status), 11};
+    if (response.status == 460)
+        msg.reason("Checksum Mismatch"); // tus's checksum extension; Beast doesn't know it
     for (auto& [k, v] : response.headers)
         msg.set(k, v);
     if (!response.contentType.empty() && response.status != 204 && response.status != 304)

@@ -55,3 +55,41 @@ json::object tokenJson(const auth::IssuedToken& t) {
 }
 
 } // namespace pinhole::server::api::mastodon
+
+namespace pinhole::server::api::mastodon {
+
+namespace {
+json::value sizeMeta(int width, int height) {
+    return json::object{{"width", width},
+                        {"height", height},
+                        {"size", std::to_string(width) + "x" + std::to_string(height)},
+                        {"aspect", height > 0 ? static_cast<double>(width) / height : 0.0}};
+}
+} // namespace
+
+json::object mediaAttachmentJson(const store::Asset& a, const std::string& baseUrl) {
+    const bool ready = a.state == "ready";
+    const std::string base = baseUrl + "/media/" + idToString(a.id) + "/";
+    json::object meta{{"focus", json::object{{"x", a.focusX}, {"y", a.focusY}}}};
+    if (a.width && a.height)
+        meta["original"] = sizeMeta(*a.width, *a.height);
+    for (const auto& d : a.derivatives)
+        if (d.variant == "thumb")
+            meta["small"] = sizeMeta(d.width, d.height);
+    return json::object{
+        {"id", idToString(a.id)},
+        {"type", "image"},
+        {"url", ready ? json::value(base + "large") : json::value(nullptr)},
+        {"preview_url", ready ? json::value(base + "thumb") : json::value(nullptr)},
+        {"remote_url", nullptr},
+        {"preview_remote_url", nullptr},
+        {"text_url", nullptr},
+        {"meta", std::move(meta)},
+        {"description", a.description.empty() ? json::value(nullptr) : json::value(a.description)},
+        // Mastodon's placeholder is a BlurHash; ours is a ThumbHash, under its own name.
+        {"blurhash", nullptr},
+        {"thumbhash", a.placeholder ? json::value(*a.placeholder) : json::value(nullptr)},
+    };
+}
+
+} // namespace pinhole::server::api::mastodon

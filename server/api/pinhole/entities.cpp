@@ -1,0 +1,51 @@
+#include "api/pinhole/entities.h"
+
+#include "core/clock.h"
+
+namespace json = boost::json;
+
+namespace pinhole::server::api::pinhole {
+
+namespace {
+template <class T>
+json::value orNull(const std::optional<T>& v) {
+    return v ? json::value(*v) : json::value(nullptr);
+}
+} // namespace
+
+json::object ownerAssetJson(const store::Asset& a, const std::string& baseUrl) {
+    const std::string base = baseUrl + "/media/" + idToString(a.id) + "/";
+    json::object variants;
+    for (const auto& d : a.derivatives)
+        variants[d.variant] = json::object{{"url", base + d.variant}, {"width", d.width}, {"height", d.height},
+                                           {"bytes", d.byteSize}, {"mime_type", d.mimeType}};
+    variants["original"] = json::object{{"url", base + "original"}, {"width", orNull(a.width)},
+                                        {"height", orNull(a.height)}, {"bytes", a.byteSize},
+                                        {"mime_type", a.mimeType}};
+    json::value gps = nullptr;
+    if (a.gpsLatitude && a.gpsLongitude)
+        gps = json::object{{"latitude", *a.gpsLatitude}, {"longitude", *a.gpsLongitude},
+                           {"altitude", orNull(a.gpsAltitude)}};
+    return json::object{
+        {"id", idToString(a.id)},
+        {"sha256", a.sha256},
+        {"state", a.state},
+        {"failure", orNull(a.failure)},
+        {"width", orNull(a.width)},
+        {"height", orNull(a.height)},
+        {"orientation", orNull(a.orientation)},
+        {"taken_at", a.takenAt ? json::value(isoTime(*a.takenAt)) : json::value(nullptr)},
+        {"camera", json::object{{"make", orNull(a.cameraMake)}, {"model", orNull(a.cameraModel)},
+                                {"lens", orNull(a.lens)}}},
+        {"exposure", json::object{{"time", orNull(a.exposureTime)}, {"f_number", orNull(a.fNumber)},
+                                  {"iso", orNull(a.iso)}, {"focal_length", orNull(a.focalLength)}}},
+        {"gps", std::move(gps)},
+        {"placeholder", json::object{{"kind", "thumbhash"}, {"hash", orNull(a.placeholder)}}},
+        {"description", a.description},
+        {"variants", std::move(variants)},
+        {"created_at", isoTime(a.createdAt)},
+        {"updated_at", isoTime(a.updatedAt)},
+    };
+}
+
+} // namespace pinhole::server::api::pinhole

@@ -1,0 +1,334 @@
+#include "media/library.h"
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "media/atomicwrite.h"
+#include "media/metadata.h"
+
+#include <sodium.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace pinhole::server::media {
+
+namespace {
+
+std::string shardedPath(const std::string& root, std::string_view sha) {
+    return root + "/" + std::string(sha.substr(0, 2)) + "/" + std::string(sha.substr(2, 2)) + "/" + std::string(sha);
+}
+
+void removeQuietly(const std::string& path) {
+    std::error_code ec;
+    fs::remove(path, ec);
+}
+
+// "2024-05-01T14:03:22" or with "+02:00" -> Unix ms (a time without an offset is taken as UTC:
+// the camera's zone is unknown, and sorting by it is what matters).
+std::optional<std::int64_t> parseCaptureTime(const std::string& text) {
+    int y, mo, d, h, mi, s;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
+        return std::nullopt;
+    std::tm tm{};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = s;
+    std::int64_t seconds = timegm(&tm);
+    if (text.size() >= 25 && (text[19] == '+' || text[19] == '-')) {
+        int oh = 0, om = 0;
+        if (std::sscanf(text.c_str() + 20, "%2d:%2d", &oh, &om) == 2)
+            seconds -= (text[19] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+    }
+    return seconds * 1000;
+}
+
+std::string exposureText(double seconds) {
+    char buf[32];
+    if (seconds > 0 && seconds < 1)
+        std::snprintf(buf, sizeof buf, "1/%.0f", 1.0 / seconds);
+    else
+        std::snprintf(buf, sizeof buf, "%g", seconds);
+    return buf;
+}
+
+bool isPermanent(Code code) {
+    return code == Code::Unprocessable || code == Code::UnsupportedMediaType || code == Code::PayloadTooLarge ||
+           code == Code::InvalidArgument;
+}
+
+} // namespace
+
+Result<std::string> sha256OfFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return notFound("cannot open " + path);
+    crypto_hash_sha256_state state;
+    crypto_hash_sha256_init(&state);
+    std::vector<char> buffer(1 << 20);
+    while (in) {
+        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        const auto n = in.gcount();
+        if (n > 0)
+            crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buffer.data()),
+                                      static_cast<unsigned long long>(n));
+    }
+    if (in.bad())
+        return internalError("cannot read " + path);
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&state, digest);
+    char hex[crypto_hash_sha256_BYTES * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+    return std::string(hex);
+}
+
+bool isSha256Hex(std::string_view text) {
+    return text.size() == 64 &&
+           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+MediaLibrary::MediaLibrary(store::Store& store, std::string dataDir, EnqueueAssetJob enqueue)
+    : m_store(store), m_dataDir(std::move(dataDir)), m_enqueue(std::move(enqueue)) {}
+
+Status MediaLibrary::init() {
+    std::error_code ec;
+    for (const char* dir : {"/media/originals", "/media/derived", "/uploads"}) {
+        fs::create_directories(m_dataDir + dir, ec);
+        if (ec)
+            return internalError("cannot create " + m_dataDir + dir + ": " + ec.message());
+    }
+    return Status::ok();
+}
+
+std::string MediaLibrary::originalPath(std::string_view sha256) const {
+    return shardedPath(m_dataDir + "/media/originals", sha256);
+}
+
+std::string MediaLibrary::derivedDir(std::string_view sha256) const {
+    return shardedPath(m_dataDir + "/media/derived", sha256);
+}
+
+Result<IngestResult> MediaLibrary::ingest(Id ownerId, const std::string& path,
+                                          const std::optional<std::string>& declaredSha256) {
+    auto sha = sha256OfFile(path);
+    if (!sha) {
+        removeQuietly(path);
+        return sha.status();
+    }
+    if (declaredSha256 && *declaredSha256 != *sha) {
+        removeQuietly(path);
+        return Status(Code::ChecksumMismatch, "checksum mismatch: the file's SHA-256 is " + *sha +
+                                                  ", the client declared " + *declaredSha256);
+    }
+    {
+        auto db = m_store.connection();
+        if (!db) {
+            removeQuietly(path);
+            return db.status();
+        }
+        auto existing = store::assetByOwnerAndSha(**db, ownerId, *sha);
+        if (existing) {
+            removeQuietly(path);
+            return IngestResult{std::move(existing).value(), false};
+        }
+    }
+    auto probe = probeImage(path);
+    if (!probe) {
+        removeQuietly(path);
+        return probe.status();
+    }
+
+    // Publish the original under its hash (unless another owner's equal bytes are there).
+    const std::string target = originalPath(*sha);
+    std::error_code ec;
+    if (fs::exists(target, ec)) {
+        removeQuietly(path);
+    } else {
+        fs::create_directories(fs::path(target).parent_path(), ec);
+        fs::rename(path, target, ec);
+        if (ec) {
+            removeQuietly(path);
+            return internalError("cannot store the original: " + ec.message());
+        }
+        PINHOLE_TRY(syncDirectory(fs::path(target).parent_path().string()));
+    }
+
+    store::Asset asset;
+    asset.id = newId();
+    asset.ownerId = ownerId;
+    asset.sha256 = *sha;
+    asset.byteSize = static_cast<std::int64_t>(probe->fileBytes);
+    asset.mimeType = std::string(mimeTypeOf(probe->format));
+    asset.createdAt = asset.updatedAt = nowMillis();
+
+    auto db = m_store.connection();
+    if (!db)
+        return db.status();
+    store::Transaction tx(**db);
+    PINHOLE_TRY(tx.status());
+    Status inserted = store::insertAsset(**db, asset);
+    if (inserted.code() == Code::Conflict) {
+        // The same owner uploaded the same bytes concurrently: theirs won, use it.
+        auto existing = store::assetByOwnerAndSha(**db, ownerId, *sha);
+        if (!existing)
+            return existing.status();
+        return IngestResult{std::move(existing).value(), false};
+    }
+    PINHOLE_TRY(inserted);
+    PINHOLE_TRY(m_enqueue(**db, kExtractMetadataQueue, asset.id));
+    PINHOLE_TRY(m_enqueue(**db, kDeriveQueue, asset.id));
+    PINHOLE_TRY(tx.commit());
+    log::info("asset_stored", {{"asset", idToString(asset.id)}, {"owner", idToString(ownerId)},
+                               {"bytes", asset.byteSize}, {"type", asset.mimeType}});
+    return IngestResult{std::move(asset), true};
+}
+
+Result<store::Asset> MediaLibrary::ownedAsset(Id viewer, Id assetId) {
+    auto db = m_store.connection();
+    if (!db)
+        return db.status();
+    auto asset = store::assetById(**db, assetId);
+    if (!asset)
+        return asset.status();
+    if (asset->ownerId != viewer)
+        return notFound("asset not found");
+    return asset;
+}
+
+Result<std::vector<std::string>> MediaLibrary::existingSha256s(Id ownerId, const std::vector<std::string>& sha256s) {
+    auto db = m_store.connection();
+    if (!db)
+        return db.status();
+    return store::existingSha256s(**db, ownerId, sha256s);
+}
+
+Result<store::Asset> MediaLibrary::describe(Id viewer, Id assetId, const std::string& description, double focusX,
+                                            double focusY) {
+    auto asset = ownedAsset(viewer, assetId);
+    if (!asset)
+        return asset.status();
+    auto db = m_store.connection();
+    if (!db)
+        return db.status();
+    PINHOLE_TRY(store::updateAssetDescription(**db, assetId, description, focusX, focusY, nowMillis()));
+    asset->description = description;
+    asset->focusX = focusX;
+    asset->focusY = focusY;
+    return asset;
+}
+
+Status MediaLibrary::extractMetadata(Id assetId) {
+    Result<store::Asset> asset = notFound("");
+    {
+        auto db = m_store.connection();
+        if (!db)
+            return db.status();
+        asset = store::assetById(**db, assetId);
+    }
+    if (!asset)
+        return asset.status().code() == Code::NotFound ? Status::ok() : asset.status(); // deleted meanwhile
+    auto meta = readMetadata(originalPath(asset->sha256));
+    if (!meta) {
+        if (isPermanent(meta.status().code())) {
+            log::warn("metadata_unreadable", {{"asset", idToString(assetId)}, {"why", meta.status().message()}});
+            return Status::ok(); // the derive job records the failure on the asset
+        }
+        return meta.status();
+    }
+    store::Asset& a = *asset;
+    a.width = meta->width;
+    a.height = meta->height;
+    a.orientation = meta->orientation;
+    if (meta->captureTime)
+        a.takenAt = parseCaptureTime(*meta->captureTime);
+    a.cameraMake = meta->cameraMake;
+    a.cameraModel = meta->cameraModel;
+    a.lens = meta->lens;
+    if (meta->exposureSeconds)
+        a.exposureTime = exposureText(*meta->exposureSeconds);
+    a.fNumber = meta->fNumber;
+    a.iso = meta->iso;
+    a.focalLength = meta->focalLengthMm;
+    if (meta->gps) {
+        a.gpsLatitude = meta->gps->latitude;
+        a.gpsLongitude = meta->gps->longitude;
+        a.gpsAltitude = meta->gps->altitudeMetres;
+    }
+    auto db = m_store.connection();
+    if (!db)
+        return db.status();
+    return store::updateAssetMetadata(**db, a, nowMillis());
+}
+
+Status MediaLibrary::derive(Id assetId) {
+    Result<store::Asset> asset = notFound("");
+    {
+        auto db = m_store.connection();
+        if (!db)
+            return db.status();
+        asset = store::assetById(**db, assetId);
+    }
+    if (!asset)
+        return asset.status().code() == Code::NotFound ? Status::ok() : asset.status();
+    auto made = makeDerivatives(originalPath(asset->sha256), derivedDir(asset->sha256));
+    auto db = m_store.connection();
+    if (!db)
+        return db.status();
+    if (!made) {
+        if (!isPermanent(made.status().code()))
+            return made.status();
+        log::warn("asset_failed", {{"asset", idToString(assetId)}, {"why", made.status().message()}});
+        PINHOLE_TRY(store::failAsset(**db, assetId, made.status().message(), nowMillis()));
+        notifyProcessed();
+        return Status::ok();
+    }
+    std::vector<store::DerivativeRow> rows;
+    for (const Derivative* d : {&made->thumb, &made->preview, &made->large})
+        rows.push_back({std::string(variantName(d->variant)), d->width, d->height, static_cast<std::int64_t>(d->bytes),
+                        std::string(kDerivativeMimeType)});
+    store::Transaction tx(**db);
+    PINHOLE_TRY(tx.status());
+    PINHOLE_TRY(store::completeAsset(**db, assetId, rows, made->placeholder, nowMillis()));
+    PINHOLE_TRY(tx.commit());
+    notifyProcessed();
+    return Status::ok();
+}
+
+void MediaLibrary::notifyProcessed() {
+    {
+        std::lock_guard lock(m_mutex);
+        ++m_generation;
+    }
+    m_processed.notify_all();
+}
+
+Result<store::Asset> MediaLibrary::waitProcessed(Id assetId, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        std::uint64_t seen;
+        {
+            std::lock_guard lock(m_mutex);
+            seen = m_generation;
+        }
+        Result<store::Asset> asset = notFound("");
+        {
+            auto db = m_store.connection();
+            if (!db)
+                return db.status();
+            asset = store::assetById(**db, assetId);
+        }
+        if (!asset || asset->state != "processing")
+            return asset;
+        std::unique_lock lock(m_mutex);
+        if (!m_processed.wait_until(lock, deadline, [&] { return m_generation != seen; }))
+            return asset; // still processing at the deadline
+    }
+}
+
+} // namespace pinhole::server::media

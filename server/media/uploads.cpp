@@ -1,0 +1,248 @@
+#include "media/uploads.h"
+
+#include "auth/crypto.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "media/imageprobe.h"
+
+#include <sodium.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace pinhole::server::media {
+
+namespace {
+
+std::optional<std::string> base64Decode(std::string_view text) {
+    std::string out(text.size(), '\0');
+    std::size_t len = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                          &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+        return std::nullopt;
+    out.resize(len);
+    return out;
+}
+
+std::string toHex(std::string_view bytes) {
+    std::string hex(bytes.size() * 2 + 1, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    hex.pop_back();
+    return hex;
+}
+
+// Writes `bytes` at `offset` of the file at `path` durably, first cutting off anything past
+// `offset` (left by a crash after a write but before its offset was recorded).
+Status writeAt(const std::string& path, std::int64_t offset, std::string_view bytes) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return internalError("cannot open upload file");
+    Status status;
+    if (::ftruncate(fd, offset) != 0) {
+        status = internalError("cannot truncate upload file");
+    } else {
+        std::size_t done = 0;
+        while (done < bytes.size()) {
+            const ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, offset + static_cast<off_t>(done));
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                status = internalError("cannot write upload file (disk full?)");
+                break;
+            }
+            done += static_cast<std::size_t>(n);
+        }
+        if (status && ::fdatasync(fd) != 0)
+            status = internalError("cannot sync upload file");
+    }
+    ::close(fd);
+    return status;
+}
+
+} // namespace
+
+Result<std::vector<std::pair<std::string, std::string>>> parseUploadMetadata(std::string_view header) {
+    std::vector<std::pair<std::string, std::string>> out;
+    while (!header.empty()) {
+        const std::size_t comma = header.find(',');
+        std::string_view pair = header.substr(0, comma);
+        header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+        while (!pair.empty() && pair.front() == ' ')
+            pair.remove_prefix(1);
+        while (!pair.empty() && pair.back() == ' ')
+            pair.remove_suffix(1);
+        if (pair.empty())
+            continue;
+        const std::size_t space = pair.find(' ');
+        const std::string key(pair.substr(0, space));
+        if (key.empty() || key.size() > 64)
+            return invalidArgument("Upload-Metadata: bad key");
+        std::string value;
+        if (space != std::string_view::npos) {
+            auto decoded = base64Decode(pair.substr(space + 1));
+            if (!decoded)
+                return invalidArgument("Upload-Metadata: the value of " + key + " is not base64");
+            value = std::move(*decoded);
+        }
+        out.emplace_back(key, std::move(value));
+    }
+    return out;
+}
+
+UploadService::UploadService(store::Store& store, MediaLibrary& library, std::chrono::hours expiry)
+    : m_store(store), m_library(library), m_expiry(expiry) {}
+
+std::string UploadService::partPath(std::string_view id) const {
+    return m_library.uploadsDir() + "/" + std::string(id) + ".part";
+}
+
+Result<store::Upload> UploadService::create(Id ownerId, std::int64_t length, const std::string& metadataHeader) {
+    if (length <= 0)
+        return invalidArgument("Upload-Length must be a positive number of bytes");
+    if (static_cast<std::uint64_t>(length) > kMaxImageFileBytes)
+        return Status(Code::PayloadTooLarge, "uploads are limited to " + std::to_string(kMaxImageFileBytes) + " bytes");
+    if (metadataHeader.size() > 4096)
+        return invalidArgument("Upload-Metadata is too long");
+    auto metadata = parseUploadMetadata(metadataHeader);
+    if (!metadata)
+        return metadata.status();
+    (void)expireUploads(); // sweep lazily: cheap (indexed), and bounded by what has expired
+
+    store::Upload u;
+    u.id = auth::randomToken().substr(0, 32);
+    u.ownerId = ownerId;
+    u.length = length;
+    u.metadata = metadataHeader;
+    for (const auto& [key, value] : *metadata) {
+        if (key != "sha256")
+            continue;
+        if (value.size() == 32)
+            u.declaredSha256 = toHex(value);
+        else if (isSha256Hex(value))
+            u.declaredSha256 = value;
+        else
+            return invalidArgument("Upload-Metadata: sha256 must be 64 hex digits or 32 bytes");
+    }
+    u.createdAt = nowMillis();
+    u.expiresAt = u.createdAt + std::chrono::duration_cast<std::chrono::milliseconds>(m_expiry).count();
+    auto db = m_store.connection();
+    if (!db)
+        return db.status();
+    PINHOLE_TRY(store::insertUpload(**db, u));
+    return u;
+}
+
+Result<store::Upload> UploadService::get(Id ownerId, std::string_view id) {
+    if (id.empty() || id.size() > 64)
+        return notFound("upload not found");
+    auto db = m_store.connection();
+    if (!db)
+        return db.status();
+    auto upload = store::uploadById(**db, id);
+    if (!upload)
+        return upload.status();
+    if (upload->ownerId != ownerId)
+        return notFound("upload not found");
+    return upload;
+}
+
+Result<UploadProgress> UploadService::append(Id ownerId, std::string_view id, std::int64_t offset,
+                                             std::string_view bytes, const std::string& checksumHeader) {
+    auto upload = get(ownerId, id);
+    if (!upload)
+        return upload.status();
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_busy.insert(std::string(id)).second)
+            return conflict("another request is writing to this upload");
+    }
+    struct Release {
+        UploadService& s;
+        std::string id;
+        ~Release() {
+            std::lock_guard lock(s.m_mutex);
+            s.m_busy.erase(id);
+        }
+    } release{*this, std::string(id)};
+
+    if (upload->assetId || upload->offset == upload->length) {
+        if (offset == upload->length && bytes.empty())
+            return UploadProgress{*upload, upload->assetId};
+        return conflict("the upload is complete");
+    }
+    if (offset != upload->offset)
+        return conflict("Upload-Offset " + std::to_string(offset) + " does not match the upload's offset " +
+                        std::to_string(upload->offset));
+    if (static_cast<std::int64_t>(bytes.size()) > upload->length - upload->offset)
+        return Status(Code::PayloadTooLarge, "the data goes past Upload-Length");
+    if (!checksumHeader.empty()) {
+        const auto space = checksumHeader.find(' ');
+        const std::string algorithm = checksumHeader.substr(0, space);
+        if (algorithm != "sha256")
+            return invalidArgument("Upload-Checksum: only sha256 is supported");
+        auto expected = base64Decode(space == std::string::npos ? "" : checksumHeader.substr(space + 1));
+        if (!expected || expected->size() != crypto_hash_sha256_BYTES)
+            return invalidArgument("Upload-Checksum: the digest is not base64 of 32 bytes");
+        if (auth::tokenHash(bytes) != *expected)
+            return Status(Code::ChecksumMismatch, "Upload-Checksum does not match the data; nothing was stored");
+    }
+
+    const std::string path = partPath(id);
+    PINHOLE_TRY(writeAt(path, upload->offset, bytes));
+    upload->offset += static_cast<std::int64_t>(bytes.size());
+    {
+        auto db = m_store.connection();
+        if (!db)
+            return db.status();
+        PINHOLE_TRY(store::setUploadOffset(**db, id, upload->offset));
+    }
+    if (upload->offset < upload->length)
+        return UploadProgress{*upload, std::nullopt};
+
+    // Complete: the library takes the file (moves or deletes it).
+    auto ingested = m_library.ingest(ownerId, path, upload->declaredSha256);
+    auto db = m_store.connection();
+    if (!db)
+        return db.status();
+    if (!ingested) {
+        // Unusable bytes: the upload is over. The client learns why from this response.
+        PINHOLE_TRY(store::deleteUpload(**db, id));
+        return ingested.status();
+    }
+    PINHOLE_TRY(store::setUploadAsset(**db, id, ingested->asset.id));
+    upload->assetId = ingested->asset.id;
+    return UploadProgress{*upload, ingested->asset.id};
+}
+
+Status UploadService::terminate(Id ownerId, std::string_view id) {
+    auto upload = get(ownerId, id);
+    if (!upload)
+        return upload.status();
+    auto db = m_store.connection();
+    if (!db)
+        return db.status();
+    PINHOLE_TRY(store::deleteUpload(**db, id));
+    std::error_code ec;
+    std::filesystem::remove(partPath(id), ec);
+    return Status::ok();
+}
+
+Result<int> UploadService::expireUploads() {
+    auto db = m_store.connection();
+    if (!db)
+        return db.status();
+    auto expired = store::expiredUploads(**db, nowMillis());
+    if (!expired)
+        return expired.status();
+    for (const auto& id : *expired) {
+        PINHOLE_TRY(store::deleteUpload(**db, id));
+        std::error_code ec;
+        std::filesystem::remove(partPath(id), ec);
+        log::info("upload_expired", {{"upload", id}});
+    }
+    return static_cast<int>(expired->size());
+}
+
+} // namespace pinhole::server::media
