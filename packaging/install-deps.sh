@@ -19,6 +19,8 @@ packages=(
   curl openssl toot xvfb xauth xdotool imagemagick libimage-exiftool-perl libvips-tools procps
   # benchmarks, profiling, fuzzing
   wrk nginx-light hyperfine valgrind clang-14 libclang-rt-14-dev clang-format clang-tidy
+  # thumbs benchmark inputs: real photographs (2560x1600), scaled up to 13 MP by bench/thumbs.sh
+  plasma-workspace-wallpapers
 )
 
 missing=()

@@ -1,8 +1,9 @@
 // Derivatives: from one original, the three sizes the apps show (thumb, preview, large) and a
 // ThumbHash placeholder, upright, in sRGB, stripped of all metadata, written crash-safely.
 // The original is decoded ONCE, with shrink-on-load, at the smallest size that still serves the
-// largest derivative; every smaller one is resized from that decoded image in memory. (Calling
-// libvips' thumbnail once per size, as Immich does through sharp, decodes the file once per size.)
+// largest derivative; every smaller one is resized in memory from the smallest image already made
+// that is big enough (large -> preview -> thumb -> placeholder). Calling libvips' thumbnail once
+// per size, as Immich does through sharp, decodes the file once per size instead.
 // Threading: makeDerivatives() is thread-safe; run one per job worker, as many as there are cores
 // (libvips itself uses kVipsThreadsPerPipeline threads per call, see imaging.h).
 //

@@ -16,8 +16,7 @@ namespace pinhole::server::media {
 namespace {
 
 bool startsWith(std::span<const unsigned char> bytes, std::size_t offset, std::string_view magic) {
-    return bytes.size() >= offset + magic.size() &&
-           std::memcmp(bytes.data() + offset, magic.data(), magic.size()) == 0;
+    return bytes.size() >= offset + magic.size() && std::memcmp(bytes.data() + offset, magic.data(), magic.size()) == 0;
 }
 
 // HEIF is an ISO base media file: a box `ftyp` first, whose brands say what the file holds.
@@ -27,8 +26,7 @@ bool startsWith(std::span<const unsigned char> bytes, std::size_t offset, std::s
 std::optional<ImageFormat> sniffHeif(std::span<const unsigned char> head) {
     if (!startsWith(head, 4, "ftyp") || head.size() < 12)
         return std::nullopt;
-    static constexpr std::string_view kHeicBrands[] = {"heic", "heix", "heim", "heis",
-                                                        "hevc", "hevx", "hevm", "hevs"};
+    static constexpr std::string_view kHeicBrands[] = {"heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs"};
     static constexpr std::string_view kGenericBrands[] = {"mif1", "msf1"};
     const std::string_view major(reinterpret_cast<const char*>(head.data()) + 8, 4);
     const auto isOneOf = [](std::string_view brand, auto& list) {
@@ -81,8 +79,8 @@ Status checkFileSize(std::uint64_t bytes, const ProbeLimits& limits) {
 // Reads the header through the format's own loader (lazily: no pixel is decoded) and applies the
 // pixel bound. `setSource` names the input on the operation's options.
 template <class SetSource>
-Result<ImageProbe> probeHeader(ImageFormat format, std::uint64_t fileBytes, const ProbeLimits& limits,
-                               bool fromBuffer, SetSource setSource) {
+Result<ImageProbe> probeHeader(ImageFormat format, std::uint64_t fileBytes, const ProbeLimits& limits, bool fromBuffer,
+                               SetSource setSource) {
     PINHOLE_TRY(initImaging());
     ImageProbe probe;
     probe.format = format;
@@ -151,8 +149,10 @@ std::optional<ImageFormat> sniffFormat(std::span<const unsigned char> head) {
     if (startsWith(head, 0, "RIFF") && startsWith(head, 8, "WEBP"))
         return ImageFormat::WebP;
     // Classic TIFF (42) and BigTIFF (43), little- and big-endian.
-    if (startsWith(head, 0, std::string_view("II\x2A\x00", 4)) || startsWith(head, 0, std::string_view("MM\x00\x2A", 4)) ||
-        startsWith(head, 0, std::string_view("II\x2B\x00", 4)) || startsWith(head, 0, std::string_view("MM\x00\x2B", 4)))
+    if (startsWith(head, 0, std::string_view("II\x2A\x00", 4)) ||
+        startsWith(head, 0, std::string_view("MM\x00\x2A", 4)) ||
+        startsWith(head, 0, std::string_view("II\x2B\x00", 4)) ||
+        startsWith(head, 0, std::string_view("MM\x00\x2B", 4)))
         return ImageFormat::Tiff;
     return sniffHeif(head);
 }
@@ -189,8 +189,8 @@ Result<ImageProbe> probeImageBytes(std::span<const unsigned char> bytes, const P
         return unsupported();
     // The blob borrows `bytes` (no copy, no free): it and the header image die in probeHeader.
     VipsBlob* blob = vips_blob_new(nullptr, bytes.data(), bytes.size());
-    Result<ImageProbe> probe = probeHeader(*format, bytes.size(), limits, true,
-                                           [&](vips::VOption* options) { options->set("buffer", blob); });
+    Result<ImageProbe> probe =
+        probeHeader(*format, bytes.size(), limits, true, [&](vips::VOption* options) { options->set("buffer", blob); });
     vips_area_unref(VIPS_AREA(blob));
     return probe;
 }

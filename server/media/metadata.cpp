@@ -130,8 +130,8 @@ std::optional<std::string> isoDateTime(const std::optional<std::string>& exif) {
     if (!exif || exif->size() < 19)
         return std::nullopt;
     const std::string& s = *exif;
-    if (!isDigits(s, 0, 4) || !isDigits(s, 5, 2) || !isDigits(s, 8, 2) || !isDigits(s, 11, 2) ||
-        !isDigits(s, 14, 2) || !isDigits(s, 17, 2) || s.compare(0, 4, "0000") == 0)
+    if (!isDigits(s, 0, 4) || !isDigits(s, 5, 2) || !isDigits(s, 8, 2) || !isDigits(s, 11, 2) || !isDigits(s, 14, 2) ||
+        !isDigits(s, 17, 2) || s.compare(0, 4, "0000") == 0)
         return std::nullopt;
     return s.substr(0, 4) + "-" + s.substr(5, 2) + "-" + s.substr(8, 2) + "T" + s.substr(11, 2) + ":" +
            s.substr(14, 2) + ":" + s.substr(17, 2);

@@ -14,8 +14,8 @@
 namespace pinhole::server::media {
 
 struct GpsPosition {
-    double latitude = 0;  // decimal degrees, north positive
-    double longitude = 0; // decimal degrees, east positive
+    double latitude = 0;                  // decimal degrees, north positive
+    double longitude = 0;                 // decimal degrees, east positive
     std::optional<double> altitudeMetres; // above sea level; negative below
 };
 
@@ -36,8 +36,8 @@ struct PhotoMetadata {
     std::optional<double> exposureSeconds; // 1/250 s is 0.004
     std::optional<double> fNumber;         // f/2.8 is 2.8
     std::optional<int> iso;
-    std::optional<double> focalLengthMm;   // the real focal length
-    std::optional<int> focalLength35mm;    // its 35 mm equivalent, when the camera says
+    std::optional<double> focalLengthMm; // the real focal length
+    std::optional<int> focalLength35mm;  // its 35 mm equivalent, when the camera says
     // Visible to the asset's owner only: the API layer must not show it to anyone else.
     std::optional<GpsPosition> gps;
 };

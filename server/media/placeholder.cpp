@@ -65,7 +65,9 @@ Result<std::vector<std::uint8_t>> thumbHash(int width, int height, int channels,
         return invalidArgument("thumbhash: the pixel buffer does not match the image size");
 
     const auto alphaAt = [&](std::size_t i) { return channels == 4 ? pixels[i * 4 + 3] / 255.0 : 1.0; };
-    const auto colourAt = [&](std::size_t i, int c) { return pixels[i * std::size_t(channels) + std::size_t(c)] / 255.0; };
+    const auto colourAt = [&](std::size_t i, int c) {
+        return pixels[i * std::size_t(channels) + std::size_t(c)] / 255.0;
+    };
 
     // The average colour, weighted by alpha: what transparent parts are composited onto below,
     // so they don't drag the colour towards black.

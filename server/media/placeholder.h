@@ -23,8 +23,7 @@ inline constexpr int kThumbHashMaxSide = 100;
 // interleaved 8-bit sRGB(A): `channels` is 3 (RGB, opaque) or 4 (RGBA, not premultiplied), rows
 // top to bottom without padding. Deterministic: the same pixels always give the same bytes.
 // InvalidArgument for a size out of range or a pixel buffer of the wrong length.
-Result<std::vector<std::uint8_t>> thumbHash(int width, int height, int channels,
-                                            std::span<const std::uint8_t> pixels);
+Result<std::vector<std::uint8_t>> thumbHash(int width, int height, int channels, std::span<const std::uint8_t> pixels);
 
 // Standard base64 with padding (RFC 4648 section 4), the form ThumbHash placeholders travel in.
 std::string toBase64(std::span<const std::uint8_t> bytes);

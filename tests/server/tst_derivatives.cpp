@@ -28,7 +28,9 @@ const Rgb kRed = {230, 20, 20};
 const Rgb kGreen = {20, 200, 40};
 const Rgb kBlue = {20, 40, 220};
 
-VImage solid(int width, int height, const Rgb& rgb) { return VImage::black(width, height).new_from_image(rgb); }
+VImage solid(int width, int height, const Rgb& rgb) {
+    return VImage::black(width, height).new_from_image(rgb);
+}
 
 // 300x200, upright: red top-left block, green top-right block, blue elsewhere. Two adjacent
 // corners tell all eight flips and rotations apart.
@@ -140,8 +142,8 @@ private slots:
         QFETCH(int, orientation);
         const QString original =
             saved(storedFor(markedUpright(), orientation), ".jpg", VImage::option()->set("Q", 95)->set("strip", true));
-        QCOMPARE(runTool("exiftool", {"-overwrite_original", "-q", "-n", QString("-Orientation=%1").arg(orientation),
-                                      original}),
+        QCOMPARE(runTool("exiftool",
+                         {"-overwrite_original", "-q", "-n", QString("-Orientation=%1").arg(orientation), original}),
                  QString());
         DerivativeOptions options;
         options.thumbCrop = CropFocus::Centre; // so the thumb's corners are predictable too
@@ -156,7 +158,8 @@ private slots:
             const auto topRight = image.getpoint(280, 15);
             const auto bottom = image.getpoint(150, 180);
             QVERIFY2(colourNear(topLeft, kRed), variantName(d->variant).data() + (" top-left " + describe(topLeft)));
-            QVERIFY2(colourNear(topRight, kGreen), variantName(d->variant).data() + (" top-right " + describe(topRight)));
+            QVERIFY2(colourNear(topRight, kGreen),
+                     variantName(d->variant).data() + (" top-right " + describe(topRight)));
             QVERIFY2(colourNear(bottom, kBlue), variantName(d->variant).data() + (" bottom " + describe(bottom)));
         }
         // The thumb: the centred 200x200 square (x 50..250) of the upright view.
@@ -170,8 +173,7 @@ private slots:
 
     void derivativesCarryNoMetadata() {
         // An original with everything a phone writes: EXIF with GPS, XMP, an ICC profile.
-        const QString original =
-            saved(markedUpright(), ".jpg", VImage::option()->set("Q", 95)->set("profile", "srgb"));
+        const QString original = saved(markedUpright(), ".jpg", VImage::option()->set("Q", 95)->set("profile", "srgb"));
         QCOMPARE(runTool("exiftool", {"-overwrite_original", "-q", "-n", "-Make=Pixel", "-Model=Pixel 8",
                                       "-GPSLatitude=52.37", "-GPSLatitudeRef=N", "-GPSLongitude=4.89",
                                       "-GPSLongitudeRef=E", "-XMP-dc:Creator=Someone", "-Orientation=1", original}),
@@ -222,8 +224,7 @@ private slots:
         } else if (name == "bomb.png") {
             // A PNG header declaring 100000 x 100000 (30 GB of pixels), with a valid CRC.
             bytes = QByteArray::fromHex("89504E470D0A1A0A0000000D49484452000186A0000186A00802000000") +
-                    QByteArray::fromHex("27309C9F") +
-                    QByteArray::fromHex("0000000749444154789C0300000001CCD2D916") +
+                    QByteArray::fromHex("27309C9F") + QByteArray::fromHex("0000000749444154789C0300000001CCD2D916") +
                     QByteArray::fromHex("0000000049454E44AE426082");
         }
         QFile f(file);
@@ -267,7 +268,8 @@ private slots:
         double tolerance = 8;
         QString original;
         if (kind == "cmyk-profile") {
-            const VImage cmyk = solid(200, 150, expected).icc_transform("cmyk", VImage::option()->set("input_profile", "srgb"));
+            const VImage cmyk =
+                solid(200, 150, expected).icc_transform("cmyk", VImage::option()->set("input_profile", "srgb"));
             QCOMPARE(cmyk.bands(), 4);
             original = saved(cmyk, ".jpg", VImage::option()->set("Q", 95));
             tolerance = 24; // a round trip through a press profile is not exact
@@ -302,8 +304,9 @@ private slots:
     }
 
     void transparencyIsFlattenedOntoWhite() {
-        const VImage clear = solid(80, 60, kRed).bandjoin(VImage::black(80, 60)).copy(
-            VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
+        const VImage clear = solid(80, 60, kRed)
+                                 .bandjoin(VImage::black(80, 60))
+                                 .copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
         const Result<DerivativeSet> set = derive(saved(clear, ".png"), outDir());
         QVERIFY(set.isOk());
         const VImage large = load(set->large);
@@ -320,10 +323,10 @@ private slots:
         QTest::newRow("landscape 3:2") << 3000 << 2000 << QSize(2048, 1365) << QSize(1080, 720) << 360;
         QTest::newRow("portrait 2:3") << 2000 << 3000 << QSize(1365, 2048) << QSize(1080, 1620) << 360;
         QTest::newRow("square") << 2500 << 2500 << QSize(2048, 2048) << QSize(1080, 1080) << 360;
-        QTest::newRow("tall panorama: preview height bounded") << 1000 << 5000 << QSize(410, 2048) << QSize(819, 4096)
-                                                               << 360;
-        QTest::newRow("wide panorama: thumb still full size") << 8000 << 1000 << QSize(2048, 256) << QSize(1080, 135)
-                                                              << 360;
+        QTest::newRow("tall panorama: preview height bounded")
+            << 1000 << 5000 << QSize(410, 2048) << QSize(819, 4096) << 360;
+        QTest::newRow("wide panorama: thumb still full size")
+            << 8000 << 1000 << QSize(2048, 256) << QSize(1080, 135) << 360;
         QTest::newRow("small original is not upscaled") << 120 << 80 << QSize(120, 80) << QSize(120, 80) << 80;
         QTest::newRow("between the sizes") << 1500 << 1000 << QSize(1500, 1000) << QSize(1080, 720) << 360;
     }
@@ -359,10 +362,10 @@ private slots:
     void thumbIsSquareWhateverTheShape() {
         QFETCH(int, width);
         QFETCH(int, height);
-        const Result<DerivativeSet> set = derive(saved(markedUpright().resize(double(width) / 300,
-                                                                              VImage::option()->set("vscale", double(height) / 200)),
-                                                       ".jpg"),
-                                                 outDir());
+        const Result<DerivativeSet> set = derive(
+            saved(markedUpright().resize(double(width) / 300, VImage::option()->set("vscale", double(height) / 200)),
+                  ".jpg"),
+            outDir());
         QVERIFY(set.isOk());
         const VImage thumb = load(set->thumb);
         QCOMPARE(thumb.width(), thumb.height());
@@ -411,8 +414,8 @@ private slots:
         std::vector<std::uint8_t> rgba(40 * 20 * 4, 255);
         Result<std::vector<std::uint8_t>> hash = thumbHash(40, 20, 4, rgba);
         QVERIFY(hash.isOk());
-        QCOMPARE(hash->at(4) >> 7, 1);     // landscape
-        QCOMPARE(hash->at(2) >> 7, 0);     // opaque
+        QCOMPARE(hash->at(4) >> 7, 1); // landscape
+        QCOMPARE(hash->at(2) >> 7, 0); // opaque
         for (std::size_t i = 3; i < rgba.size(); i += 4)
             rgba[i] = 0;                   // fully transparent
         hash = thumbHash(20, 40, 4, rgba); // and portrait

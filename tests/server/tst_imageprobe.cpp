@@ -135,11 +135,26 @@ private slots:
         QTest::newRow("tiff little-endian") << QByteArray("II\x2A\0\x08\0\0\0", 8) << int(ImageFormat::Tiff);
         QTest::newRow("tiff big-endian") << QByteArray("MM\0\x2A\0\0\0\x08", 8) << int(ImageFormat::Tiff);
         QTest::newRow("bigtiff") << QByteArray("II\x2B\0\x08\0\0\0", 8) << int(ImageFormat::Tiff);
-        QTest::newRow("heic") << QByteArray("\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24) << int(ImageFormat::Heif);
-        QTest::newRow("generic heif") << QByteArray("\0\0\0\x18" "ftypmif1\0\0\0\0mif1heic", 24) << int(ImageFormat::Heif);
-        QTest::newRow("avif") << QByteArray("\0\0\0\x1C" "ftypavif\0\0\0\0avifmif1miaf", 28) << -1;
-        QTest::newRow("avif as mif1") << QByteArray("\0\0\0\x18" "ftypmif1\0\0\0\0mif1avif", 24) << -1;
-        QTest::newRow("mp4 video") << QByteArray("\0\0\0\x18" "ftypisom\0\0\0\0isomiso2", 24) << -1;
+        QTest::newRow("heic") << QByteArray("\0\0\0\x18"
+                                            "ftypheic\0\0\0\0mif1heic",
+                                            24)
+                              << int(ImageFormat::Heif);
+        QTest::newRow("generic heif") << QByteArray("\0\0\0\x18"
+                                                    "ftypmif1\0\0\0\0mif1heic",
+                                                    24)
+                                      << int(ImageFormat::Heif);
+        QTest::newRow("avif") << QByteArray("\0\0\0\x1C"
+                                            "ftypavif\0\0\0\0avifmif1miaf",
+                                            28)
+                              << -1;
+        QTest::newRow("avif as mif1") << QByteArray("\0\0\0\x18"
+                                                    "ftypmif1\0\0\0\0mif1avif",
+                                                    24)
+                                      << -1;
+        QTest::newRow("mp4 video") << QByteArray("\0\0\0\x18"
+                                                 "ftypisom\0\0\0\0isomiso2",
+                                                 24)
+                                   << -1;
         QTest::newRow("riff wave") << QByteArray("RIFF\x10\0\0\0WAVEfmt ", 16) << -1;
         QTest::newRow("text") << QByteArray("Hello, this is not a photo") << -1;
         QTest::newRow("svg") << QByteArray("<svg xmlns=\"http://www.w3.org/2000/svg\"/>") << -1;
@@ -162,13 +177,13 @@ private slots:
         QTest::newRow("zero-byte file") << "empty.jpg" << QByteArray() << Code::Unprocessable << "empty";
         QTest::newRow("text file named .jpg") << "notes.jpg" << QByteArray("just some text, honestly\n")
                                               << Code::UnsupportedMediaType << "not an image in a format we accept";
-        QTest::newRow("PNG declaring 100000x100000") << "bomb.png" << declaredPng(100000, 100000)
-                                                     << Code::PayloadTooLarge << "limit is 100 megapixels";
+        QTest::newRow("PNG declaring 100000x100000")
+            << "bomb.png" << declaredPng(100000, 100000) << Code::PayloadTooLarge << "limit is 100 megapixels";
         QTest::newRow("JPEG cut inside its header") << "cut.jpg" << QByteArray::fromHex("FFD8FFE000104A4649460001")
                                                     << Code::Unprocessable << "truncated or corrupt";
-        QTest::newRow("PNG with a broken header") << "broken.png"
-                                                  << QByteArray::fromHex("89504E470D0A1A0A0000000D49484452DEADBEEF")
-                                                  << Code::Unprocessable << "truncated or corrupt";
+        QTest::newRow("PNG with a broken header")
+            << "broken.png" << QByteArray::fromHex("89504E470D0A1A0A0000000D49484452DEADBEEF") << Code::Unprocessable
+            << "truncated or corrupt";
     }
     void refusesWithAReason() {
         QFETCH(QString, name);
@@ -179,8 +194,7 @@ private slots:
         const Result<ImageProbe> probe = probeImage(path(name).toStdString());
         QVERIFY(!probe.isOk());
         QCOMPARE(probe.status().code(), code);
-        QVERIFY2(QString::fromStdString(probe.status().message()).contains(reason),
-                 probe.status().message().c_str());
+        QVERIFY2(QString::fromStdString(probe.status().message()).contains(reason), probe.status().message().c_str());
         // The same verdict for the bytes in memory.
         const Result<ImageProbe> inMemory = probeImageBytes(asBytes(bytes));
         QVERIFY(!inMemory.isOk());
@@ -248,8 +262,8 @@ private slots:
         QVERIFY(!probe->hasAlpha);
 
         const VImage rgba = solid(30, 20).bandjoin(VImage::black(30, 20).new_from_image(128));
-        const QString png = saved(rgba.copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB)), ".png",
-                                  "alpha.png");
+        const QString png =
+            saved(rgba.copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB)), ".png", "alpha.png");
         probe = probeImage(png.toStdString());
         QVERIFY(probe.isOk());
         QVERIFY(probe->hasAlpha);

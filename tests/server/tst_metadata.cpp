@@ -22,7 +22,8 @@ namespace {
 // Runs exiftool on `file`; returns its error output, empty on success.
 QString exiftool(const QString& file, QStringList args) {
     QProcess p;
-    args << "-overwrite_original" << "-q" << file;
+    args << "-overwrite_original"
+         << "-q" << file;
     p.start("exiftool", args);
     if (!p.waitForFinished(60'000))
         return "exiftool did not finish";
@@ -45,8 +46,9 @@ class TestMetadata : public QObject {
     // A fresh 60x40 JPEG (or `suffix`) with no metadata at all.
     QString plainImage(const char* suffix = ".jpg") {
         const QString file = m_dir.filePath(QString("photo-%1%2").arg(++m_count).arg(suffix));
-        VImage::black(60, 40).new_from_image({90, 120, 200}).write_to_file(file.toUtf8().constData(),
-                                                                           VImage::option()->set("strip", true));
+        VImage::black(60, 40)
+            .new_from_image({90, 120, 200})
+            .write_to_file(file.toUtf8().constData(), VImage::option()->set("strip", true));
         return file;
     }
 
@@ -117,10 +119,14 @@ private slots:
         QTest::addColumn<double>("latitude");
         QTest::addColumn<double>("longitude");
         QTest::addColumn<double>("altitude");
-        QTest::newRow("north east, above sea") << "N" << "E" << 0 << 33.8568 << 151.2153 << 12.0;
-        QTest::newRow("south east, above sea") << "S" << "E" << 0 << -33.8568 << 151.2153 << 12.0;
-        QTest::newRow("north west, below sea") << "N" << "W" << 1 << 33.8568 << -151.2153 << -12.0;
-        QTest::newRow("south west, below sea") << "S" << "W" << 1 << -33.8568 << -151.2153 << -12.0;
+        QTest::newRow("north east, above sea") << "N"
+                                               << "E" << 0 << 33.8568 << 151.2153 << 12.0;
+        QTest::newRow("south east, above sea") << "S"
+                                               << "E" << 0 << -33.8568 << 151.2153 << 12.0;
+        QTest::newRow("north west, below sea") << "N"
+                                               << "W" << 1 << 33.8568 << -151.2153 << -12.0;
+        QTest::newRow("south west, below sea") << "S"
+                                               << "W" << 1 << -33.8568 << -151.2153 << -12.0;
     }
     void hemispheresAndDepthSetTheSign() {
         QFETCH(QString, latRef);
@@ -130,8 +136,9 @@ private slots:
         QFETCH(double, longitude);
         QFETCH(double, altitude);
         const QString file = plainImage();
-        QCOMPARE(exiftool(file, {"-n", "-GPSLatitude=33.8568", "-GPSLatitudeRef=" + latRef, "-GPSLongitude=151.2153",
-                                 "-GPSLongitudeRef=" + lonRef, "-GPSAltitude=12", QString("-GPSAltitudeRef=%1").arg(altRef)}),
+        QCOMPARE(exiftool(file,
+                          {"-n", "-GPSLatitude=33.8568", "-GPSLatitudeRef=" + latRef, "-GPSLongitude=151.2153",
+                           "-GPSLongitudeRef=" + lonRef, "-GPSAltitude=12", QString("-GPSAltitudeRef=%1").arg(altRef)}),
                  QString());
         const Result<PhotoMetadata> m = readMetadata(file.toStdString());
         QVERIFY(m.isOk());
