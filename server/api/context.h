@@ -9,6 +9,7 @@
 #include "http/metrics.h"
 #include "http/params.h"
 #include "http/router.h"
+#include "jobs/jobqueue.h"
 #include "media/library.h"
 #include "media/uploads.h"
 #include "store/store.h"
@@ -30,6 +31,7 @@ struct ApiContext {
     std::atomic<bool>& ready;
     media::MediaLibrary* media = nullptr;
     media::UploadService* uploads = nullptr;
+    jobs::JobQueue* jobQueue = nullptr; // job counts on /metrics
 };
 
 // Resolves the bearer token and checks `scope`; with `requireAccount` an app-only token is

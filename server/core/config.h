@@ -37,6 +37,12 @@ struct Config {
     std::string contactEmail;
     // [log]
     std::string logLevel = "info";
+    // [jobs]: background job workers (0: one per core) and how long a claimed job stays leased
+    // to its worker without a heartbeat before it returns to the queue.
+    unsigned jobWorkers = 0;
+    int jobLeaseSeconds = 60;
+    // [media]: an unfinished tus upload is removed this long after it was created.
+    int uploadExpiryHours = 24;
 
     std::string databasePath() const { return dataDir + "/pinhole.db"; }
 };

@@ -1,14 +1,17 @@
 #include "daemon/admin.h"
 
 #include "auth/crypto.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "daemon/daemon.h"
 #include "http/tlscert.h"
+#include "jobs/jobqueue.h"
 
 #include <boost/program_options.hpp>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -28,6 +31,9 @@ commands:
   admin reset-password NAME    set a new password [--password-stdin]; signs the account out everywhere
   admin approve NAME           approve an account registered under registration.mode = "approval"
   admin fingerprint            print the SHA-256 fingerprint of the server's TLS certificate
+  admin jobs list              list background jobs, newest first [--state S] [--queue Q] [--limit N]
+  admin jobs retry ID          run an errored or canceled job again, its attempts reset
+  admin jobs cancel ID         cancel a job; a running one first finishes its current attempt
 
 Every command takes --config FILE and --data-dir DIR to find the data directory.
 )";
@@ -156,7 +162,103 @@ int serve(const std::vector<std::string>& args) {
     return 0;
 }
 
+// One line per job, under a header; the last error goes last and whole (on one line). A running
+// job with a cancel request shows as "canceling".
+void printJobs(const std::vector<jobs::Job>& list) {
+    const auto printRow = [](std::initializer_list<std::pair<std::string, std::size_t>> columns) {
+        std::string line;
+        for (const auto& [text, width] : columns) // a column wider than its width pushes the rest on
+            line += text + std::string(text.size() < width ? width - text.size() : 0, ' ') + "  ";
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
+        std::printf("%s\n", line.c_str());
+    };
+    printRow({{"ID", 19}, {"QUEUE", 16}, {"STATE", 9}, {"TRIES", 5}, {"KEY", 19}, {"UPDATED", 24}, {"LAST ERROR", 0}});
+    for (const auto& job : list) {
+        std::string error = job.lastError.value_or("");
+        std::replace(error.begin(), error.end(), '\n', ' ');
+        printRow({{idToString(job.id), 19},
+                  {job.queue, 16},
+                  {job.cancelRequested ? "canceling" : std::string(jobs::stateName(job.state)), 9},
+                  {std::to_string(job.attempts) + "/" + std::to_string(job.maxAttempts), 5},
+                  {job.exclusivityKey.value_or("-"), 19},
+                  {isoTime(job.updatedAt), 24},
+                  {error, 0}});
+    }
+}
+
+// `admin jobs list|retry|cancel`: works on the data directory while the server runs (WAL); a
+// retried job is picked up by the server's workers within their poll interval.
+int adminJobs(const std::vector<std::string>& args) {
+    const std::string command = args.empty() ? "" : args[0];
+    po::options_description options = commonOptions();
+    options.add_options()("state", po::value<std::string>(), "list: only jobs in this state");
+    options.add_options()("queue", po::value<std::string>(), "list: only jobs of this queue");
+    options.add_options()("limit", po::value<int>()->default_value(100), "list: at most this many jobs");
+    if (command != "list" && command != "retry" && command != "cancel") {
+        if (command == "--help" || command == "-h") {
+            std::cout << kUsage << "\n" << options << "\n";
+            return 0;
+        }
+        return fail("admin jobs needs list, retry ID or cancel ID\n" + std::string(kUsage));
+    }
+    auto vm = parse({args.begin() + 1, args.end()}, options, command != "list");
+    if (!vm)
+        return fail(vm.status().message());
+    if (vm->count("help")) {
+        std::cout << kUsage << "\n" << options << "\n";
+        return 0;
+    }
+    auto config = buildConfig(*vm);
+    if (!config)
+        return fail(config.status().message());
+    auto store = openStore(*config);
+    if (!store)
+        return fail(store.status().message());
+    jobs::JobQueue queue(**store);
+
+    if (command == "list") {
+        jobs::JobFilter filter;
+        if (vm->count("state")) {
+            filter.state = jobs::stateFromName((*vm)["state"].as<std::string>());
+            if (!filter.state)
+                return fail("--state must be invisible, pending, running, completed, canceled or errored");
+        }
+        if (vm->count("queue"))
+            filter.queue = (*vm)["queue"].as<std::string>();
+        filter.limit = (*vm)["limit"].as<int>();
+        auto list = queue.list(filter);
+        if (!list)
+            return fail(list.status().message());
+        printJobs(*list);
+        return 0;
+    }
+    if (!vm->count("name"))
+        return fail("admin jobs " + command + " needs a job ID");
+    const std::string text = (*vm)["name"].as<std::string>();
+    const auto id = idFromString(text);
+    if (!id)
+        return fail("\"" + text + "\" is not a job ID");
+    if (command == "retry") {
+        auto job = queue.retry(*id);
+        if (!job)
+            return fail(job.status().message());
+        std::printf("job %s is pending again, its attempts reset\n", text.c_str());
+        return 0;
+    }
+    auto job = queue.cancel(*id);
+    if (!job)
+        return fail(job.status().message());
+    if (job->state == jobs::JobState::Running)
+        std::printf("job %s is running: it ends canceled unless its current attempt succeeds\n", text.c_str());
+    else
+        std::printf("job %s is canceled\n", text.c_str());
+    return 0;
+}
+
 int admin(const std::string& command, const std::vector<std::string>& args) {
+    if (command == "jobs")
+        return adminJobs(args);
     po::options_description options = commonOptions();
     options.add_options()("email", po::value<std::string>(), "e-mail address")("admin", "make an administrator")(
         "password-stdin", "read the password from standard input instead of generating one");

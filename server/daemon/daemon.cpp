@@ -4,6 +4,8 @@
 #include "core/log.h"
 #include "http/tlscert.h"
 
+#include <boost/json/parse.hpp>
+
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -17,6 +19,43 @@ Status ensureDataDir(const std::string& dir) {
     if (ec)
         return internalError("cannot create data directory " + dir + ": " + ec.message());
     ::chmod(dir.c_str(), 0700);
+    return Status::ok();
+}
+
+// The media processing jobs carry {"asset_id": "<id>"}.
+std::string assetPayload(Id assetId) {
+    return R"({"asset_id":")" + idToString(assetId) + R"("})";
+}
+
+Result<Id> assetOfPayload(const jobs::Job& job) {
+    boost::system::error_code ec;
+    auto value = boost::json::parse(job.payload, ec);
+    const auto* object = ec ? nullptr : value.if_object();
+    const auto* field = object ? object->if_contains("asset_id") : nullptr;
+    if (field && field->is_string())
+        if (auto id = idFromString(field->get_string()))
+            return *id;
+    return invalidArgument("job payload has no asset_id: " + job.payload);
+}
+
+// Registers the media processing jobs: the library enqueues them with the asset, keyed by asset
+// so one asset's jobs never run at once.
+Status registerMediaJobs(jobs::WorkerPool& pool, media::MediaLibrary& library) {
+    for (const char* queue : {media::kExtractMetadataQueue, media::kDeriveQueue}) {
+        const bool metadata = std::string_view(queue) == media::kExtractMetadataQueue;
+        PINHOLE_TRY(pool.registerHandler(queue, [&library, metadata](const jobs::Job& job) -> Status {
+            auto asset = assetOfPayload(job);
+            if (!asset)
+                return asset.status();
+            if (metadata)
+                return library.extractMetadata(*asset);
+            Status derived = library.derive(*asset);
+            if (!derived && job.attempts >= job.maxAttempts)
+                (void)library.giveUp(*asset, "processing failed " + std::to_string(job.attempts) +
+                                                 " times; last: " + derived.message());
+            return derived;
+        }));
+    }
     return Status::ok();
 }
 } // namespace
@@ -33,15 +72,39 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     if (!store)
         return store.status();
     d->m_store = std::move(store).value();
+    d->m_jobs = std::make_unique<jobs::JobQueue>(*d->m_store);
+    jobs::WorkerPoolOptions workerOptions;
+    workerOptions.workers = d->m_config.jobWorkers;
+    workerOptions.lease = std::chrono::seconds(d->m_config.jobLeaseSeconds);
+    d->m_jobWorkers = std::make_unique<jobs::WorkerPool>(*d->m_jobs, workerOptions);
+    auto* pool = d->m_jobWorkers.get();
+    d->m_media = std::make_unique<media::MediaLibrary>(
+        *d->m_store, d->m_config.dataDir, [pool](store::Database& db, const std::string& queue, Id assetId) {
+            jobs::EnqueueOptions options;
+            options.exclusivityKey = idToString(assetId);
+            auto job = pool->enqueueIn(db, queue, assetPayload(assetId), options);
+            return job ? Status::ok() : job.status();
+        });
+    PINHOLE_TRY(d->m_media->init());
+    d->m_uploads = std::make_unique<media::UploadService>(*d->m_store, *d->m_media,
+                                                          std::chrono::hours(d->m_config.uploadExpiryHours));
+    // Every job handler is registered here, before listen() starts the pool.
+    PINHOLE_TRY(registerMediaJobs(*d->m_jobWorkers, *d->m_media));
     d->m_accounts = std::make_unique<accounts::AccountService>(*d->m_store, d->m_config);
     d->m_oauth = std::make_unique<auth::OAuthService>(*d->m_store, *d->m_accounts);
     d->m_http = std::make_unique<http::HttpServer>(d->m_router, d->m_config.limits, d->m_metrics);
     d->m_api = std::make_unique<api::ApiContext>(
         api::ApiContext{d->m_config, "", *d->m_store, *d->m_accounts, *d->m_oauth, d->m_metrics, d->m_ready});
+    d->m_api->jobQueue = d->m_jobs.get();
+    d->m_api->media = d->m_media.get();
+    d->m_api->uploads = d->m_uploads.get();
     api::registerOpsRoutes(d->m_router, *d->m_api);
     api::registerInstanceRoutes(d->m_router, *d->m_api);
     api::registerOAuthRoutes(d->m_router, *d->m_api);
     api::registerAccountRoutes(d->m_router, *d->m_api);
+    api::registerMediaRoutes(d->m_router, *d->m_api);
+    api::registerUploadRoutes(d->m_router, *d->m_api);
+    api::registerMediaFileRoutes(d->m_router, *d->m_api);
 
     std::string certFile = d->m_config.tlsCert, keyFile = d->m_config.tlsKey;
     if (d->m_config.tlsSelfSigned) {
@@ -64,7 +127,11 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     return d;
 }
 
-Daemon::~Daemon() = default;
+Daemon::~Daemon() {
+    // Running handlers may use any service: let them finish while everything is still there.
+    if (m_jobWorkers)
+        m_jobWorkers->stop();
+}
 
 Result<std::string> Daemon::listen() {
     auto bound = m_http->listen(m_config.listenHost, m_config.listenPort);
@@ -77,6 +144,9 @@ Result<std::string> Daemon::listen() {
         base.pop_back();
     m_api->baseUrl = base; // before run(): handlers only read it
     log::info("listening", {{"address", *bound}, {"url", base}});
+    if (auto expired = m_uploads->expireUploads(); !expired)
+        log::warn("upload_expiry_failed", {{"error", expired.status().message()}});
+    m_jobWorkers->start();
     return base;
 }
 
@@ -84,6 +154,7 @@ void Daemon::run() {
     m_ready = true;
     m_http->run();
     m_ready = false;
+    m_jobWorkers->stop();
 }
 
 void Daemon::stop() {

@@ -9,6 +9,10 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "jobs/jobqueue.h"
+#include "jobs/workerpool.h"
+#include "media/library.h"
+#include "media/uploads.h"
 #include "store/store.h"
 
 #include <atomic>
@@ -22,14 +26,16 @@ public:
     static Result<std::unique_ptr<Daemon>> create(Config config);
     ~Daemon();
 
-    // Binds the configured address; returns the public base URL ("http://127.0.0.1:8470").
+    // Binds the configured address and starts the job workers; returns the public base URL
+    // ("http://127.0.0.1:8470").
     Result<std::string> listen();
-    // Serves until stop() or SIGINT/SIGTERM.
+    // Serves until stop() or SIGINT/SIGTERM, then lets the running jobs finish.
     void run();
     void stop();
 
     const Config& config() const { return m_config; }
     accounts::AccountService& accounts() { return *m_accounts; }
+    jobs::WorkerPool& jobWorkers() { return *m_jobWorkers; }
     const std::string& tlsFingerprint() const { return m_fingerprint; }
 
 private:
@@ -37,8 +43,13 @@ private:
 
     Config m_config;
     std::unique_ptr<store::Store> m_store;
+    // The job queue and its workers; ~Daemon stops the workers before anything they use goes.
+    std::unique_ptr<jobs::JobQueue> m_jobs;
+    std::unique_ptr<jobs::WorkerPool> m_jobWorkers;
     std::unique_ptr<accounts::AccountService> m_accounts;
     std::unique_ptr<auth::OAuthService> m_oauth;
+    std::unique_ptr<media::MediaLibrary> m_media;
+    std::unique_ptr<media::UploadService> m_uploads;
     http::HttpMetrics m_metrics;
     http::Router m_router;
     std::unique_ptr<http::HttpServer> m_http;

@@ -277,17 +277,11 @@ Status MediaLibrary::derive(Id assetId) {
     if (!asset)
         return asset.status().code() == Code::NotFound ? Status::ok() : asset.status();
     auto made = makeDerivatives(originalPath(asset->sha256), derivedDir(asset->sha256));
+    if (!made)
+        return isPermanent(made.status().code()) ? giveUp(assetId, made.status().message()) : made.status();
     auto db = m_store.connection();
     if (!db)
         return db.status();
-    if (!made) {
-        if (!isPermanent(made.status().code()))
-            return made.status();
-        log::warn("asset_failed", {{"asset", idToString(assetId)}, {"why", made.status().message()}});
-        PINHOLE_TRY(store::failAsset(**db, assetId, made.status().message(), nowMillis()));
-        notifyProcessed();
-        return Status::ok();
-    }
     std::vector<store::DerivativeRow> rows;
     for (const Derivative* d : {&made->thumb, &made->preview, &made->large})
         rows.push_back({std::string(variantName(d->variant)), d->width, d->height, static_cast<std::int64_t>(d->bytes),
@@ -296,6 +290,16 @@ Status MediaLibrary::derive(Id assetId) {
     PINHOLE_TRY(tx.status());
     PINHOLE_TRY(store::completeAsset(**db, assetId, rows, made->placeholder, nowMillis()));
     PINHOLE_TRY(tx.commit());
+    notifyProcessed();
+    return Status::ok();
+}
+
+Status MediaLibrary::giveUp(Id assetId, const std::string& why) {
+    auto db = m_store.connection();
+    if (!db)
+        return db.status();
+    log::warn("asset_failed", {{"asset", idToString(assetId)}, {"why", why}});
+    PINHOLE_TRY(store::failAsset(**db, assetId, why, nowMillis()));
     notifyProcessed();
     return Status::ok();
 }

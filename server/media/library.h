@@ -68,6 +68,9 @@ public:
     // `failed` with its reason and the job completes; an I/O failure is returned, to be retried.
     Status extractMetadata(Id assetId);
     Status derive(Id assetId);
+    // Records that processing gave up (the derive job's last attempt failed): the asset becomes
+    // `failed` with `why` instead of staying `processing` for ever.
+    Status giveUp(Id assetId, const std::string& why);
 
     // Blocks until the asset is no longer 'processing' or `timeout` passes; returns its row.
     Result<store::Asset> waitProcessed(Id assetId, std::chrono::milliseconds timeout);

@@ -117,6 +117,41 @@ CREATE TABLE uploads (
 ) WITHOUT ROWID;
 CREATE INDEX uploads_by_expiry ON uploads(expires_at);
 )sql",
+        // 3: the durable job queue (server/jobs/jobqueue.h has the state machine).
+        R"sql(
+CREATE TABLE jobs (
+    id               INTEGER PRIMARY KEY,
+    queue            TEXT NOT NULL,               -- which handler runs it: "derive", ...
+    payload          TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(payload)),
+    state            TEXT NOT NULL
+                     CHECK (state IN ('invisible', 'pending', 'running', 'completed', 'canceled', 'errored')),
+    priority         INTEGER NOT NULL DEFAULT 0,  -- higher first, among equal deadlines
+    deadline         INTEGER,                     -- Unix ms; NULL: none (after every deadline)
+    visible_at       INTEGER NOT NULL,            -- an invisible job becomes pending then
+    exclusivity_key  TEXT,                        -- e.g. the asset id; NULL: none
+    attempts         INTEGER NOT NULL DEFAULT 0,  -- claims so far, the running one included
+    max_attempts     INTEGER NOT NULL CHECK (max_attempts >= 1),
+    lease_owner      TEXT,                        -- the worker holding it, while running
+    lease_expires_at INTEGER,
+    cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1)),
+    last_error       TEXT,
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL,
+    completed_at     INTEGER,                     -- when it reached a final state
+    CHECK ((state = 'running') = (lease_owner IS NOT NULL AND lease_expires_at IS NOT NULL))
+);
+-- dequeue: the best pending job, in exactly the ORDER BY of store/jobstore.cpp's claim.
+CREATE INDEX jobs_pending ON jobs(deadline IS NULL, deadline, priority DESC, created_at, id)
+    WHERE state = 'pending';
+-- dequeue's promotion of invisible jobs whose time has come.
+CREATE INDEX jobs_invisible ON jobs(visible_at) WHERE state = 'invisible';
+-- reclaimExpiredLeases.
+CREATE INDEX jobs_leases ON jobs(lease_expires_at) WHERE state = 'running';
+-- Exclusivity, guaranteed by the database: no two running jobs share a key.
+CREATE UNIQUE INDEX jobs_running_key ON jobs(exclusivity_key) WHERE state = 'running';
+-- counts per queue and state (/metrics) and the admin listing's filters.
+CREATE INDEX jobs_by_queue_state ON jobs(queue, state);
+)sql",
     };
     return all;
 }

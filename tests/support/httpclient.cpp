@@ -16,7 +16,7 @@ QByteArray HttpReply::header(const QByteArray& name) const {
     return {};
 }
 
-HttpClient::HttpClient(QString baseUrl) : m_base(std::move(baseUrl)) {}
+HttpClient::HttpClient(QString baseUrl, QString token) : m_base(std::move(baseUrl)), m_token(std::move(token)) {}
 
 HttpReply HttpClient::send(const QByteArray& method, const QString& path, const QByteArray& body,
                            const QByteArray& contentType, const QList<QPair<QByteArray, QByteArray>>& headers) {

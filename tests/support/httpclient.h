@@ -28,7 +28,7 @@ struct HttpReply {
 
 class HttpClient {
 public:
-    explicit HttpClient(QString baseUrl);
+    explicit HttpClient(QString baseUrl, QString token = {});
 
     void setToken(const QString& token) { m_token = token; }
     // Trust a self-signed certificate whose SHA-256 fingerprint ("AB:CD:...") matches.

@@ -2,6 +2,7 @@
 // shutting down), /metrics (Prometheus text), and the embedded static files.
 #include "api/context.h"
 #include "core/resources.h"
+#include "jobs/jobmetrics.h"
 
 #include <sys/stat.h>
 
@@ -39,6 +40,8 @@ Result<http::Response> metrics(ApiContext& ctx, http::Request&) {
     r.body += "# HELP pinhole_database_bytes Size of the SQLite database and its write-ahead log.\n"
               "# TYPE pinhole_database_bytes gauge\npinhole_database_bytes " +
               std::to_string(fileSize(dbPath) + fileSize(dbPath + "-wal")) + "\n";
+    if (ctx.jobQueue)
+        PINHOLE_TRY(jobs::renderJobMetrics(*ctx.jobQueue, r.body));
     return r;
 }
 

@@ -1,0 +1,364 @@
+// The media pipeline through the real pinholed: tus uploads that resume (also across a server
+// restart) and verify checksums, deduplication, refusal of what is not a usable image, the
+// Mastodon media endpoints, and /media/<id>/<variant> with its caching, ranges and privacy.
+#include "httpclient.h"
+#include "serverprocess.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using pinhole::test::HttpClient;
+using pinhole::test::HttpReply;
+using pinhole::test::ServerProcess;
+
+namespace {
+
+const QString kPassword = QStringLiteral("correct horse battery staple");
+using Headers = QList<QPair<QByteArray, QByteArray>>;
+
+bool run(const QString& program, const QStringList& args) {
+    QProcess p;
+    p.start(QStandardPaths::findExecutable(program), args);
+    return p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+}
+
+QByteArray readFile(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// PNG chunk CRC (ISO 3309), big-endian.
+QByteArray crc32(const QByteArray& data) {
+    quint32 crc = 0xffffffffu;
+    for (char ch : data) {
+        crc ^= static_cast<quint8>(ch);
+        for (int k = 0; k < 8; ++k)
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+    crc ^= 0xffffffffu;
+    return QByteArray::fromHex(QByteArray::number(crc, 16).rightJustified(8, '0'));
+}
+
+// One PNG chunk: length, type, data, CRC of type and data.
+QByteArray pngChunk(const QByteArray& type, const QByteArray& data) {
+    const QByteArray length = QByteArray::fromHex(QByteArray::number(data.size(), 16).rightJustified(8, '0'));
+    return length + type + data + crc32(type + data);
+}
+
+QByteArray sha256Hex(const QByteArray& data) { return QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex(); }
+
+} // namespace
+
+class TestMedia : public QObject {
+    Q_OBJECT
+    ServerProcess m_server;
+    QTemporaryDir m_dir;
+    QString m_photo;    // a JPEG with camera data and GPS
+    QString m_token;
+    QString m_strangerToken;
+
+    HttpReply createUpload(HttpClient& http, qint64 length, const QByteArray& sha = {}) {
+        Headers h{{"Tus-Resumable", "1.0.0"}, {"Upload-Length", QByteArray::number(length)}};
+        if (!sha.isEmpty())
+            h.append({"Upload-Metadata", "filename " + QByteArray("photo.jpg").toBase64() + ",sha256 " + sha.toBase64()});
+        return http.send("POST", "/api/pinhole/v1/uploads", {}, {}, h);
+    }
+    HttpReply patch(HttpClient& http, const QString& location, qint64 offset, const QByteArray& chunk,
+                    const QByteArray& checksum = {}) {
+        Headers h{{"Tus-Resumable", "1.0.0"}, {"Upload-Offset", QByteArray::number(offset)}};
+        if (!checksum.isEmpty())
+            h.append({"Upload-Checksum", "sha256 " + checksum});
+        return http.send("PATCH", QUrl(location).path(), chunk, "application/offset+octet-stream", h);
+    }
+    QString uploadWhole(HttpClient& http, const QByteArray& bytes, int* finalStatus = nullptr) {
+        const HttpReply created = createUpload(http, bytes.size(), sha256Hex(bytes));
+        const HttpReply done = patch(http, QString::fromUtf8(created.header("location")), 0, bytes);
+        if (finalStatus)
+            *finalStatus = done.status;
+        return QString::fromUtf8(done.header("pinhole-asset-id"));
+    }
+    HttpReply postMultipart(HttpClient& http, const QString& path, const QByteArray& file, const QByteArray& name) {
+        const QByteArray boundary = "pinholeTestBoundary";
+        QByteArray body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name +
+                          "\"\r\n\r\n" + file + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; "
+                          "name=\"description\"\r\n\r\nA test photo\r\n--" + boundary + "--\r\n";
+        return http.send("POST", path, body, "multipart/form-data; boundary=" + boundary);
+    }
+    QJsonObject waitReady(HttpClient& http, const QString& assetId) {
+        QJsonObject asset;
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT((asset = http.get("/api/pinhole/v1/assets/" + assetId).json())["state"] != "processing",
+                                     60000);
+        }();
+        return asset;
+    }
+
+private slots:
+    void cleanupTestCase() { QCOMPARE(m_server.stop(), 0); }
+
+    void initTestCase() {
+        QVERIFY(m_server.start());
+        QVERIFY(m_server.createUser("alice", kPassword));
+        QVERIFY(m_server.createUser("mallory", kPassword));
+        HttpClient http(m_server.baseUrl());
+        m_token = http.login("alice", kPassword);
+        m_strangerToken = http.login("mallory", kPassword);
+        QVERIFY(!m_token.isEmpty() && !m_strangerToken.isEmpty());
+
+        m_photo = m_dir.filePath("photo.jpg");
+        QVERIFY(run("convert", {"-size", "1600x1200", "plasma:red-blue", "-quality", "92", m_photo}));
+        QVERIFY(run("exiftool", {"-overwrite_original", "-Make=Pinhole Optics", "-Model=Test Camera",
+                                 "-DateTimeOriginal=2024:05:01 14:03:22", "-GPSLatitude=48.8584",
+                                 "-GPSLatitudeRef=N", "-GPSLongitude=2.2945", "-GPSLongitudeRef=E", m_photo}));
+    }
+
+    void optionsAdvertisesTheTusExtensions() {
+        HttpClient http(m_server.baseUrl());
+        const HttpReply r = http.send("OPTIONS", "/api/pinhole/v1/uploads");
+        QCOMPARE(r.status, 204);
+        QCOMPARE(r.header("tus-version"), QByteArray("1.0.0"));
+        for (const char* ext : {"creation", "checksum", "termination", "expiration"})
+            QVERIFY(r.header("tus-extension").contains(ext));
+        QCOMPARE(r.header("tus-checksum-algorithm"), QByteArray("sha256"));
+    }
+
+    void interruptedUploadResumesToTheExactBytes() {
+        const QByteArray bytes = readFile(m_photo);
+        QVERIFY(bytes.size() > 200000);
+        HttpClient http(m_server.baseUrl(), m_token);
+        const HttpReply created = createUpload(http, bytes.size(), sha256Hex(bytes));
+        QCOMPARE(created.status, 201);
+        QVERIFY(!created.header("upload-expires").isEmpty());
+        const QString location = QString::fromUtf8(created.header("location"));
+        QVERIFY(location.contains("/api/pinhole/v1/uploads/"));
+
+        // First piece, then "the connection broke": the client asks where to resume.
+        QCOMPARE(patch(http, location, 0, bytes.left(70000)).status, 204);
+        HttpReply head = http.send("HEAD", QUrl(location).path(), {}, {}, {{"Tus-Resumable", "1.0.0"}});
+        QCOMPARE(head.status, 200);
+        QCOMPARE(head.header("upload-offset").toLongLong(), 70000);
+        QCOMPARE(head.header("upload-length").toLongLong(), bytes.size());
+        // A PATCH at the wrong offset changes nothing.
+        QCOMPARE(patch(http, location, 50000, bytes.mid(50000, 1000)).status, 409);
+        QCOMPARE(patch(http, location, 70000, bytes.mid(70000, 60000)).status, 204);
+
+        // The server restarts in the middle: the acknowledged offset survives.
+        QCOMPARE(m_server.stop(), 0);
+        QVERIFY(m_server.start());
+        HttpClient again(m_server.baseUrl(), m_token);
+        head = again.send("HEAD", QUrl(location).path(), {}, {}, {{"Tus-Resumable", "1.0.0"}});
+        QCOMPARE(head.header("upload-offset").toLongLong(), 130000);
+        const QString resumed = m_server.baseUrl() + QUrl(location).path();
+        const HttpReply done = patch(again, resumed, 130000, bytes.mid(130000));
+        QCOMPARE(done.status, 204);
+        QCOMPARE(done.header("upload-offset").toLongLong(), bytes.size());
+        const QString assetId = QString::fromUtf8(done.header("pinhole-asset-id"));
+        QVERIFY(!assetId.isEmpty());
+
+        const HttpReply original = again.get("/media/" + assetId + "/original");
+        QCOMPARE(original.status, 200);
+        QCOMPARE(sha256Hex(original.body), sha256Hex(bytes));
+    }
+
+    void wrongChunkChecksumIsRefusedAndNothingStored() {
+        const QByteArray bytes = readFile(m_photo);
+        HttpClient http(m_server.baseUrl(), m_token);
+        const QString location = QString::fromUtf8(createUpload(http, bytes.size()).header("location"));
+        const QByteArray wrong = QCryptographicHash::hash("other bytes", QCryptographicHash::Sha256).toBase64();
+        QCOMPARE(patch(http, location, 0, bytes.left(1000), wrong).status, 460);
+        const HttpReply head = http.send("HEAD", QUrl(location).path(), {}, {}, {{"Tus-Resumable", "1.0.0"}});
+        QCOMPARE(head.header("upload-offset").toLongLong(), 0);
+        const QByteArray right = QCryptographicHash::hash(bytes.left(1000), QCryptographicHash::Sha256).toBase64();
+        QCOMPARE(patch(http, location, 0, bytes.left(1000), right).status, 204);
+    }
+
+    void wrongDeclaredFileHashStoresNoAsset() {
+        QByteArray bytes = readFile(m_photo);
+        bytes.append("trailing"); // still a JPEG, but other bytes than declared
+        HttpClient http(m_server.baseUrl(), m_token);
+        const HttpReply created = createUpload(http, bytes.size(), sha256Hex(readFile(m_photo) + "x"));
+        const HttpReply done = patch(http, QString::fromUtf8(created.header("location")), 0, bytes);
+        QCOMPARE(done.status, 460);
+        QVERIFY(done.header("pinhole-asset-id").isEmpty());
+        const HttpReply check = http.postJson("/api/pinhole/v1/assets/check", {{"sha256", QJsonArray{QString(sha256Hex(bytes))}}});
+        QCOMPARE(check.json()["existing"].toArray().size(), 0);
+    }
+
+    void theSameFileTwiceIsOneAsset() {
+        QByteArray bytes = readFile(m_photo);
+        bytes.append("dedup"); // distinct from the other tests' file
+        HttpClient http(m_server.baseUrl(), m_token);
+        int status = 0;
+        const QString first = uploadWhole(http, bytes, &status);
+        QCOMPARE(status, 204);
+        const QString second = uploadWhole(http, bytes, &status);
+        QCOMPARE(status, 204);
+        QCOMPARE(second, first);
+        const HttpReply check = http.postJson("/api/pinhole/v1/assets/check",
+                                              {{"sha256", QJsonArray{QString(sha256Hex(bytes)), QString(64, 'a')}}});
+        QCOMPARE(check.status, 200);
+        QCOMPARE(check.json()["existing"].toArray(), QJsonArray{QString(sha256Hex(bytes))});
+        // Another account uploading the same bytes gets its own asset.
+        HttpClient stranger(m_server.baseUrl(), m_strangerToken);
+        const QString theirs = uploadWhole(stranger, bytes, &status);
+        QCOMPARE(status, 204);
+        QVERIFY(theirs != first);
+    }
+
+    void processedAssetHasMetadataAndCleanDerivatives() {
+        HttpClient http(m_server.baseUrl(), m_token);
+        QByteArray bytes = readFile(m_photo);
+        const QString id = uploadWhole(http, bytes);
+        const QJsonObject asset = waitReady(http, id);
+        QCOMPARE(asset["state"].toString(), QString("ready"));
+        QCOMPARE(asset["width"].toInt(), 1600);
+        QCOMPARE(asset["camera"].toObject()["make"].toString(), QString("Pinhole Optics"));
+        QVERIFY(qAbs(asset["gps"].toObject()["latitude"].toDouble() - 48.8584) < 1e-3); // the owner sees GPS
+        QVERIFY(!asset["placeholder"].toObject()["hash"].toString().isEmpty());
+        for (const char* variant : {"thumb", "preview", "large"}) {
+            const HttpReply r = http.get("/media/" + id + "/" + variant);
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.header("content-type"), QByteArray("image/jpeg"));
+            QVERIFY(r.header("cache-control").contains("immutable"));
+            const QString path = m_dir.filePath(QString("d-") + variant + ".jpg");
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(r.body);
+            f.close();
+            QProcess exif;
+            exif.start(QStandardPaths::findExecutable("exiftool"), {"-s", "-GPS:all", "-EXIF:all", "-XMP:all", path});
+            QVERIFY(exif.waitForFinished(60000));
+            const QString tags = QString::fromUtf8(exif.readAllStandardOutput());
+            QVERIFY2(!tags.contains("GPS") && !tags.contains("Make"), qPrintable(variant + (": " + tags)));
+        }
+        QCOMPARE(http.get("/media/" + id + "/thumb").body.size() > 0, true);
+    }
+
+    void rangesAndConditionalRequests() {
+        HttpClient http(m_server.baseUrl(), m_token);
+        const QByteArray bytes = readFile(m_photo);
+        const QString id = uploadWhole(http, bytes);
+        const QString path = "/media/" + id + "/original";
+        const HttpReply whole = http.get(path);
+        QCOMPARE(whole.status, 200);
+        const QByteArray etag = whole.header("etag");
+        QVERIFY(!etag.isEmpty());
+        QCOMPARE(whole.header("accept-ranges"), QByteArray("bytes"));
+
+        HttpReply r = http.send("GET", path, {}, {}, {{"Range", "bytes=100-199"}});
+        QCOMPARE(r.status, 206);
+        QCOMPARE(r.body, bytes.mid(100, 100));
+        QCOMPARE(r.header("content-range"), "bytes 100-199/" + QByteArray::number(bytes.size()));
+        r = http.send("GET", path, {}, {}, {{"Range", "bytes=-10"}});
+        QCOMPARE(r.status, 206);
+        QCOMPARE(r.body, bytes.right(10));
+        r = http.send("GET", path, {}, {}, {{"Range", "bytes=" + QByteArray::number(bytes.size()) + "-"}});
+        QCOMPARE(r.status, 416);
+        QCOMPARE(r.header("content-range"), "bytes */" + QByteArray::number(bytes.size()));
+        r = http.send("GET", path, {}, {}, {{"Range", "bytes=0-1,5-6"}}); // several ranges: whole file
+        QCOMPARE(r.status, 200);
+        r = http.send("GET", path, {}, {}, {{"If-None-Match", etag}});
+        QCOMPARE(r.status, 304);
+        QVERIFY(r.body.isEmpty());
+        r = http.send("GET", path, {}, {}, {{"If-None-Match", "\"something-else\""}});
+        QCOMPARE(r.status, 200);
+        r = http.send("GET", path, {}, {}, {{"Range", "bytes=0-9"}, {"If-Range", "\"stale\""}});
+        QCOMPARE(r.status, 200);
+    }
+
+    void strangersAndAnonymousGet404() {
+        HttpClient http(m_server.baseUrl(), m_token);
+        const QString id = uploadWhole(http, readFile(m_photo));
+        waitReady(http, id);
+        HttpClient stranger(m_server.baseUrl(), m_strangerToken);
+        HttpClient anonymous(m_server.baseUrl(), {});
+        for (const char* variant : {"original", "large", "thumb"}) {
+            QCOMPARE(stranger.get("/media/" + id + "/" + variant).status, 404);
+            QCOMPARE(anonymous.get("/media/" + id + "/" + variant).status, 404);
+        }
+        QCOMPARE(stranger.get("/api/pinhole/v1/assets/" + id).status, 404);
+        QCOMPARE(stranger.get("/api/v1/media/" + id).status, 404);
+    }
+
+    void badFilesAreRefusedWithAReason_data() {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<int>("status");
+        QTest::newRow("zero bytes") << "empty" << 422;
+        QTest::newRow("text named .jpg") << "text" << 415;
+        QTest::newRow("PNG declaring 100000x100000") << "bomb" << 413;
+    }
+    void badFilesAreRefusedWithAReason() {
+        QFETCH(QString, kind);
+        QFETCH(int, status);
+        QByteArray bytes;
+        if (kind == "text") {
+            bytes = "just some text, not a photo\n";
+        } else if (kind == "bomb") {
+            // A well-formed PNG whose IHDR claims 100000 x 100000 RGB pixels (30 GB decoded).
+            bytes = QByteArray::fromHex("89504e470d0a1a0a") +
+                    pngChunk("IHDR", QByteArray::fromHex("000186a0000186a00802000000")) +
+                    pngChunk("IDAT", qCompress(QByteArray(64, '\0')).mid(4)) + pngChunk("IEND", {});
+        }
+        HttpClient http(m_server.baseUrl(), m_token);
+        const HttpReply r = postMultipart(http, "/api/v2/media", bytes, "photo.jpg");
+        QCOMPARE(r.status, status);
+        QVERIFY2(!r.json()["error"].toString().isEmpty(), r.body);
+        QCOMPARE(http.get("/healthz").status, 200);
+    }
+
+    void truncatedJpegFailsWithAReasonOnTheAsset() {
+        const QByteArray bytes = readFile(m_photo);
+        HttpClient http(m_server.baseUrl(), m_token);
+        const HttpReply r = postMultipart(http, "/api/v2/media", bytes.left(bytes.size() / 2), "half.jpg");
+        QVERIFY2(r.status == 202 || r.status == 422, r.body);
+        if (r.status == 202) {
+            const QString id = r.json()["id"].toString();
+            const QJsonObject asset = waitReady(http, id);
+            QCOMPARE(asset["state"].toString(), QString("failed"));
+            QVERIFY(!asset["failure"].toString().isEmpty());
+            QCOMPARE(http.get("/api/v1/media/" + id).status, 422);
+        }
+        QCOMPARE(http.get("/healthz").status, 200);
+    }
+
+    void mastodonV2MediaIsProcessedAsynchronously() {
+        HttpClient http(m_server.baseUrl(), m_token);
+        QByteArray bytes = readFile(m_photo);
+        bytes.append("v2");
+        const HttpReply created = postMultipart(http, "/api/v2/media", bytes, "x.bin");
+        QVERIFY2(created.status == 202 || created.status == 200, created.body);
+        const QString id = created.json()["id"].toString();
+        QCOMPARE(created.json()["description"].toString(), QString("A test photo"));
+        QJsonObject media;
+        QTRY_VERIFY_WITH_TIMEOUT(!(media = http.get("/api/v1/media/" + id).json())["url"].isNull(), 60000);
+        QCOMPARE(media["type"].toString(), QString("image"));
+        QVERIFY(!media["thumbhash"].toString().isEmpty());
+        const HttpReply large = http.get(QUrl(media["url"].toString()).path());
+        QCOMPARE(large.status, 200);
+        QCOMPARE(large.header("content-type"), QByteArray("image/jpeg"));
+    }
+
+    void mastodonV1MediaAnswersWhenProcessed() {
+        HttpClient http(m_server.baseUrl(), m_token);
+        QByteArray bytes = readFile(m_photo);
+        bytes.append("v1");
+        const HttpReply created = postMultipart(http, "/api/v1/media", bytes, "x.jpg");
+        QCOMPARE(created.status, 200);
+        QVERIFY(!created.json()["url"].isNull());
+        QVERIFY(!created.json()["preview_url"].isNull());
+        const QString id = created.json()["id"].toString();
+        const HttpReply updated = http.send("PUT", "/api/v1/media/" + id,
+                                            QJsonDocument(QJsonObject{{"description", "New words"}, {"focus", "0.5,-0.25"}}).toJson(),
+                                            "application/json");
+        QCOMPARE(updated.status, 200);
+        QCOMPARE(updated.json()["description"].toString(), QString("New words"));
+        QCOMPARE(updated.json()["meta"].toObject()["focus"].toObject()["y"].toDouble(), -0.25);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMedia)
+#include "tst_e2e_media.moc"
