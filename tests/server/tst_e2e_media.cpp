@@ -97,6 +97,15 @@ class TestMedia : public QObject {
         return asset;
     }
 
+    // The line of a running job in `pinholed admin jobs list`, or empty.
+    static QString runningJob(const ServerProcess& server) {
+        QString out;
+        if (server.admin({"jobs", "list", "--state", "running"}, {}, &out) != 0)
+            return {};
+        const QStringList lines = out.trimmed().split('\n');
+        return lines.size() > 1 ? lines[1] : QString();
+    }
+
 private slots:
     void cleanupTestCase() { QCOMPARE(m_server.stop(), 0); }
 
@@ -357,6 +366,45 @@ private slots:
         QCOMPARE(updated.status, 200);
         QCOMPARE(updated.json()["description"].toString(), QString("New words"));
         QCOMPARE(updated.json()["meta"].toObject()["focus"].toObject()["y"].toDouble(), -0.25);
+    }
+
+    // pinholed is killed (SIGKILL) while a processing job runs; after the restart the job's lease
+    // expires, it runs again (its second attempt) and every asset ends processed.
+    void jobOfAKilledServerRunsAgainAfterRestart() {
+        ServerProcess server("[jobs]\nworkers = 1\nlease_seconds = 1\n");
+        QVERIFY(server.start());
+        QVERIFY(server.createUser("kim", kPassword));
+        const QString token = HttpClient(server.baseUrl()).login("kim", kPassword);
+        HttpClient http(server.baseUrl(), token);
+        // Large enough that processing takes a while; one worker runs the jobs one after another.
+        const QString big = m_dir.filePath("big.jpg");
+        QVERIFY(run("vips", {"gaussnoise", big, "5000", "3500"}));
+        QStringList ids;
+        for (int i = 0; i < 3; ++i) {
+            const HttpReply r = postMultipart(http, "/api/v2/media", readFile(big) + QByteArray::number(i), "big.jpg");
+            QCOMPARE(r.status, 202);
+            ids << r.json()["id"].toString();
+        }
+        QString running;
+        QTRY_VERIFY_WITH_TIMEOUT(!(running = runningJob(server)).isEmpty(), 60000);
+        server.kill();
+        QVERIFY(server.start());
+        HttpClient again(server.baseUrl(), token);
+        for (const QString& id : ids) {
+            QJsonObject media;
+            QTRY_VERIFY_WITH_TIMEOUT(!(media = again.get("/api/v1/media/" + id).json())["url"].isNull(), 60000);
+        }
+        QString jobs;
+        QCOMPARE(server.admin({"jobs", "list"}, {}, &jobs), 0);
+        const QString jobId = running.section(' ', 0, 0);
+        bool rerun = false;
+        for (const QString& line : jobs.split('\n')) {
+            QVERIFY2(!line.contains("running") && !line.contains("pending"), qPrintable(jobs));
+            if (line.startsWith(jobId + ' '))
+                rerun = line.contains("completed") && line.contains("2/");
+        }
+        QVERIFY2(rerun, qPrintable("job " + jobId + " was not run a second time:\n" + jobs));
+        QCOMPARE(server.stop(), 0);
     }
 };
 
