@@ -44,4 +44,6 @@ bench_stop_server() {
 }
 
 # Resident set size of a process in KiB.
-bench_rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# A memory figure of process $1 from /proc/PID/status, in KiB: bench_status_kib PID VmRSS.
+bench_status_kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+bench_rss_kib() { bench_status_kib "$1" VmRSS; }
