@@ -1,5 +1,5 @@
-// The media pipeline through the real pinholed: tus uploads that resume (also across a server
-// restart) and verify checksums, deduplication, refusal of what is not a usable image, the
+// The media pipeline through the real pinholed: tus uploads that resume (after a refused PATCH,
+// a connection cut mid-request and a server restart) and verify checksums, deduplication, refusal of what is not a usable image, the
 // Mastodon media endpoints, and /media/<id>/<variant> with its caching, ranges and privacy.
 #include "httpclient.h"
 #include "serverprocess.h"
@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -73,6 +74,21 @@ class TestMedia : public QObject {
         if (!checksum.isEmpty())
             h.append({"Upload-Checksum", "sha256 " + checksum});
         return http.send("PATCH", QUrl(location).path(), chunk, "application/offset+octet-stream", h);
+    }
+    // A PATCH whose connection drops after `sent` bytes of its body (the client's network broke).
+    void brokenPatch(const QString& location, qint64 offset, const QByteArray& chunk, qsizetype sent) {
+        const QUrl base(m_server.baseUrl());
+        QTcpSocket socket;
+        socket.connectToHost(base.host(), quint16(base.port()));
+        QVERIFY(socket.waitForConnected(10000));
+        socket.write("PATCH " + QUrl(location).path().toUtf8() + " HTTP/1.1\r\nHost: " + base.authority().toUtf8() +
+                     "\r\nAuthorization: Bearer " + m_token.toUtf8() +
+                     "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: " + QByteArray::number(offset) +
+                     "\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: " +
+                     QByteArray::number(chunk.size()) + "\r\n\r\n" + chunk.left(sent));
+        while (socket.bytesToWrite() > 0)
+            QVERIFY(socket.waitForBytesWritten(10000));
+        socket.abort();
     }
     QString uploadWhole(HttpClient& http, const QByteArray& bytes, int* finalStatus = nullptr) {
         const HttpReply created = createUpload(http, bytes.size(), sha256Hex(bytes));
@@ -153,6 +169,10 @@ private slots:
         QCOMPARE(head.header("upload-length").toLongLong(), bytes.size());
         // A PATCH at the wrong offset changes nothing.
         QCOMPARE(patch(http, location, 50000, bytes.mid(50000, 1000)).status, 409);
+        // A request cut off in its body appends nothing: the offset stays where it was acknowledged.
+        brokenPatch(location, 70000, bytes.mid(70000, 60000), 25000);
+        head = http.send("HEAD", QUrl(location).path(), {}, {}, {{"Tus-Resumable", "1.0.0"}});
+        QCOMPARE(head.header("upload-offset").toLongLong(), 70000);
         QCOMPARE(patch(http, location, 70000, bytes.mid(70000, 60000)).status, 204);
 
         // The server restarts in the middle: the acknowledged offset survives.
