@@ -6,6 +6,7 @@
 #include "daemon/daemon.h"
 #include "http/tlscert.h"
 #include "jobs/jobqueue.h"
+#include "maintenance/backup.h"
 
 #include <boost/program_options.hpp>
 
@@ -34,6 +35,9 @@ commands:
   admin jobs list              list background jobs, newest first [--state S] [--queue Q] [--limit N]
   admin jobs retry ID          run an errored or canceled job again, its attempts reset
   admin jobs cancel ID         cancel a job; a running one first finishes its current attempt
+  admin backup DEST            copy the database and media into a new directory (the server may run)
+  admin restore SRC            restore a backup into an empty data directory (the server stopped)
+  admin check                  verify the database and every stored file; exit status 1 on a problem
 
 Every command takes --config FILE and --data-dir DIR to find the data directory.
 )";
@@ -256,9 +260,65 @@ int adminJobs(const std::vector<std::string>& args) {
     return 0;
 }
 
+// Progress of a long maintenance command on standard error: rewritten in place on a terminal,
+// a line per thousand files otherwise.
+maintenance::Progress progressPrinter(const char* verb) {
+    const bool terminal = ::isatty(STDERR_FILENO) != 0;
+    return [verb, terminal](std::int64_t done, std::int64_t total, std::int64_t bytes) {
+        if (terminal || done % 1000 == 0 || done == total)
+            std::fprintf(stderr, "%s%s %lld/%lld files (%.1f MB)%s", terminal ? "\r" : "", verb,
+                         static_cast<long long>(done), static_cast<long long>(total), double(bytes) / 1e6,
+                         terminal && done != total ? "" : "\n");
+    };
+}
+
+// `admin backup DEST`, `admin restore SRC` and `admin check` (maintenance/backup.h). Backup and
+// check read a data directory the server may be using (WAL); restore writes an empty one.
+int adminMaintenance(const std::string& command, const std::vector<std::string>& args) {
+    const po::options_description options = commonOptions();
+    const bool wantPath = command != "check";
+    auto vm = parse(args, options, wantPath);
+    if (!vm)
+        return fail(vm.status().message());
+    if (vm->count("help")) {
+        std::cout << kUsage << "\n" << options << "\n";
+        return 0;
+    }
+    auto config = buildConfig(*vm);
+    if (!config)
+        return fail(config.status().message());
+    if (wantPath && !vm->count("name"))
+        return fail("admin " + command + " needs a directory: admin " + command +
+                    (command == "backup" ? " DEST" : " SRC"));
+    if (auto s = auth::initCrypto(); !s)
+        return fail(s.message());
+    const std::string path = wantPath ? (*vm)["name"].as<std::string>() : std::string();
+    if (command == "backup" || command == "restore") {
+        const bool isBackup = command == "backup";
+        auto done = isBackup ? maintenance::backup(config->dataDir, path, progressPrinter("copied"))
+                             : maintenance::restore(path, config->dataDir, progressPrinter("verified and restored"));
+        if (!done)
+            return fail(done.status().message());
+        std::printf("%s %lld files (%.1f MB) %s %s\n", isBackup ? "backed up" : "restored",
+                    static_cast<long long>(done->files), double(done->bytes) / 1e6, isBackup ? "to" : "into",
+                    (isBackup ? path : config->dataDir).c_str());
+        return 0;
+    }
+    auto report = maintenance::check(config->dataDir, progressPrinter("checked"));
+    if (!report)
+        return fail(report.status().message());
+    for (const std::string& problem : report->problems)
+        std::printf("%s\n", problem.c_str());
+    std::printf("checked the database and %lld files: %s\n", static_cast<long long>(report->filesChecked),
+                report->problems.empty() ? "no problems" : (std::to_string(report->problems.size()) + " problems").c_str());
+    return report->problems.empty() ? 0 : 1;
+}
+
 int admin(const std::string& command, const std::vector<std::string>& args) {
     if (command == "jobs")
         return adminJobs(args);
+    if (command == "backup" || command == "restore" || command == "check")
+        return adminMaintenance(command, args);
     po::options_description options = commonOptions();
     options.add_options()("email", po::value<std::string>(), "e-mail address")("admin", "make an administrator")(
         "password-stdin", "read the password from standard input instead of generating one");

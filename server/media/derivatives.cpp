@@ -189,7 +189,11 @@ std::string_view variantName(Variant variant) {
 }
 
 std::string derivativeFileName(Variant variant) {
-    return std::string(variantName(variant)) + ".jpg";
+    return derivativeFileName(variantName(variant));
+}
+
+std::string derivativeFileName(std::string_view variantName) {
+    return std::string(variantName) + ".jpg";
 }
 
 Result<DerivativeSet> makeDerivatives(const std::string& originalPath, const std::string& outputDir,

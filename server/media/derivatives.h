@@ -43,8 +43,10 @@ inline constexpr std::string_view kDerivativeMimeType = "image/jpeg";
 enum class Variant { Thumb, Preview, Large };
 // "thumb", "preview", "large": the names in /media/<id>/<variant>.
 std::string_view variantName(Variant variant);
-// "thumb.jpg", ...: the file makeDerivatives() writes in its output directory.
+// "thumb.jpg", ...: the file makeDerivatives() writes in its output directory (by the variant or
+// its name).
 std::string derivativeFileName(Variant variant);
+std::string derivativeFileName(std::string_view variantName);
 
 enum class CropFocus {
     Attention, // the region a viewer looks at first (skin tones, saturation, edges); libvips' smartcrop

@@ -106,12 +106,20 @@ Status MediaLibrary::init() {
     return Status::ok();
 }
 
+std::string originalPathIn(const std::string& dataDir, std::string_view sha256) {
+    return shardedPath(dataDir + "/media/originals", sha256);
+}
+
+std::string derivedDirIn(const std::string& dataDir, std::string_view sha256) {
+    return shardedPath(dataDir + "/media/derived", sha256);
+}
+
 std::string MediaLibrary::originalPath(std::string_view sha256) const {
-    return shardedPath(m_dataDir + "/media/originals", sha256);
+    return originalPathIn(m_dataDir, sha256);
 }
 
 std::string MediaLibrary::derivedDir(std::string_view sha256) const {
-    return shardedPath(m_dataDir + "/media/derived", sha256);
+    return derivedDirIn(m_dataDir, sha256);
 }
 
 Result<IngestResult> MediaLibrary::ingest(Id ownerId, const std::string& path,

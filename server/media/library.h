@@ -41,6 +41,10 @@ struct IngestResult {
     bool created = false; // false: the owner had these bytes already (deduplicated)
 };
 
+// Where the files of the content `sha256` live under a data directory (the layout above).
+std::string originalPathIn(const std::string& dataDir, std::string_view sha256);
+std::string derivedDirIn(const std::string& dataDir, std::string_view sha256);
+
 // Streaming SHA-256 of a file, lower-case hex.
 Result<std::string> sha256OfFile(const std::string& path);
 bool isSha256Hex(std::string_view text);

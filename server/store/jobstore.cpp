@@ -177,6 +177,10 @@ Result<std::vector<JobRecord>> reclaimExpiredJobs(Database& db, std::int64_t now
     return readAll(q);
 }
 
+Status expireAllLeases(Database& db) {
+    return db.prepare("UPDATE jobs SET lease_expires_at = 0 WHERE state = 'running'").run();
+}
+
 Result<std::optional<JobRecord>> cancelJob(Database& db, Id id, std::int64_t now) {
     // A running job keeps running (and keeps its exclusivity key) until its worker reports back or
     // its lease expires; only then may another job on the same key start.

@@ -71,6 +71,9 @@ Result<bool> extendJobLease(Database& db, const JobLease& lease, std::int64_t ex
 // Running jobs whose lease expired by `now`: back to pending, or errored when the attempts are
 // spent, or canceled when a cancel was requested. Returns the rows as they are now.
 Result<std::vector<JobRecord>> reclaimExpiredJobs(Database& db, std::int64_t now);
+// Ends every running job's lease now: in a backup's copy of the database, whose workers belong
+// to the live server (then reclaimExpiredJobs returns them to the queue).
+Status expireAllLeases(Database& db);
 
 // invisible|pending -> canceled; running -> cancel_requested. nullopt (nothing changed) in any
 // other state.
