@@ -23,16 +23,16 @@ bool startsWithNoCase(std::string_view text, std::string_view prefix) {
     return true;
 }
 
-void addFormValue(json::object& into, std::string key, std::string value) {
+void addFormValue(json::object& into, std::string key, std::string_view value) {
     if (key.size() > 2 && key.ends_with("[]")) {
         key.resize(key.size() - 2);
         auto& slot = into[key];
         if (!slot.is_array())
             slot = json::array();
-        slot.as_array().emplace_back(std::move(value));
+        slot.as_array().emplace_back(value);
         return;
     }
-    into[key] = std::move(value);
+    into[key] = value;
 }
 
 // Splits on '&' and '=' ourselves and lets Boost.URL percent-decode each part: its query parser

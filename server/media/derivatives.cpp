@@ -259,7 +259,9 @@ Result<DerivativeSet> makeDerivatives(const std::string& originalPath, const std
         Derivative& d = e.variant == Variant::Thumb     ? set.thumb
                         : e.variant == Variant::Preview ? set.preview
                                                         : set.large;
-        d = {e.variant, outputDir + "/" + name, e.size.width, e.size.height, bytesOf(e.bytes).size()};
+        std::string path = outputDir;
+        path.append("/").append(name);
+        d = {e.variant, std::move(path), e.size.width, e.size.height, bytesOf(e.bytes).size()};
     }
     PINHOLE_TRY(syncDirectory(outputDir));
     return set;

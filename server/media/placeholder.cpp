@@ -30,7 +30,7 @@ ChannelCode encodeChannel(const std::vector<double>& channel, int w, int h, int 
             for (int y = 0; y < h; ++y) {
                 const double cosY = std::cos(std::numbers::pi / h * cy * (y + 0.5));
                 for (int x = 0; x < w; ++x)
-                    sum += channel[std::size_t(x + y * w)] * cosX[std::size_t(x)] * cosY;
+                    sum += channel[std::size_t(x) + std::size_t(y) * std::size_t(w)] * cosX[std::size_t(x)] * cosY;
             }
             const double f = sum / (w * h);
             if (cx == 0 && cy == 0) {
