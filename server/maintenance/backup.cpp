@@ -257,6 +257,7 @@ Result<BackupSummary> backup(const std::string& dataDir, const std::string& dest
     // 2. The files, verified on the way.
     std::vector<FileEntry> entries{*dbEntry};
     std::vector<std::string> relatives;
+    relatives.reserve(referenced.size() + std::size(kTlsFiles));
     for (const auto& f : referenced)
         relatives.push_back(relativePath(f));
     for (const char* tls : kTlsFiles)
