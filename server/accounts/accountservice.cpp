@@ -4,6 +4,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/log.h"
+#include "store/eventstore.h"
 #include "store/oauthstore.h"
 
 #include <algorithm>
@@ -183,8 +184,12 @@ Result<store::Account> AccountService::updateProfile(Id id, const ProfileChange&
         a.note = *change.note;
     if (change.locked)
         a.locked = *change.locked;
+    if (change.hideCollections)
+        a.hideCollections = *change.hideCollections;
     a.updatedAt = nowMillis();
-    PINHOLE_TRY(store::updateProfile(**db, id, a.displayName, a.note, a.locked, a.updatedAt));
+    PINHOLE_TRY(store::updateProfile(**db, id, a.displayName, a.note, a.locked, a.hideCollections, a.updatedAt));
+    // The event log records every state change (server/social/eventlog.h).
+    PINHOLE_TRY(store::appendEvent(**db, {.type = store::EventType::AccountUpdated, .actorId = id}, a.updatedAt));
     PINHOLE_TRY(tx.commit());
     return a;
 }

@@ -25,6 +25,7 @@ struct ProfileChange {
     std::optional<std::string> displayName;
     std::optional<std::string> note;
     std::optional<bool> locked;
+    std::optional<bool> hideCollections; // Mastodon's hide_collections
 };
 
 // Limits on what a person may type, as Mastodon has them.

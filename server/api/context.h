@@ -3,6 +3,10 @@
 #pragma once
 
 #include "accounts/accountservice.h"
+#include "feed/homefeed.h"
+#include "social/followservice.h"
+#include "social/notifications.h"
+#include "social/statusservice.h"
 #include "auth/oauthservice.h"
 #include "core/config.h"
 #include "http/message.h"
@@ -32,6 +36,10 @@ struct ApiContext {
     media::MediaLibrary* media = nullptr;
     media::UploadService* uploads = nullptr;
     jobs::JobQueue* jobQueue = nullptr; // job counts on /metrics
+    social::FollowService* follows = nullptr;
+    social::StatusService* statuses = nullptr;
+    social::NotificationService* notifications = nullptr;
+    feed::HomeFeed* homeFeed = nullptr;
 };
 
 // Resolves the bearer token and checks `scope`; with `requireAccount` an app-only token is
@@ -44,6 +52,14 @@ Result<std::optional<auth::Principal>> authenticateOptional(ApiContext& ctx, htt
 
 http::Response jsonResponse(const boost::json::value& value, int status = 200);
 
+// Mastodon's paging parameters (max_id, since_id, min_id, limit) of the query string; limit
+// defaults to `defaultLimit` and is clamped to 1..`maxLimit`.
+Result<store::Page> pageParams(const http::Request& request, int defaultLimit, int maxLimit);
+// Adds Mastodon's `Link` header: rel="next" (max_id=oldest) and rel="prev" (min_id=newest), on
+// this request's URL with its other parameters kept. Nothing for an empty page.
+void addLinkHeader(http::Response& response, const ApiContext& ctx, const http::Request& request,
+                   std::optional<Id> newest, std::optional<Id> oldest);
+
 void registerOAuthRoutes(http::Router& router, ApiContext& ctx);
 void registerAccountRoutes(http::Router& router, ApiContext& ctx);
 void registerInstanceRoutes(http::Router& router, ApiContext& ctx);
@@ -51,5 +67,8 @@ void registerOpsRoutes(http::Router& router, ApiContext& ctx);
 void registerMediaRoutes(http::Router& router, ApiContext& ctx);   // api/mastodon/mediaapi.cpp
 void registerUploadRoutes(http::Router& router, ApiContext& ctx);  // api/pinhole/uploadsapi.cpp
 void registerMediaFileRoutes(http::Router& router, ApiContext& ctx); // api/pinhole/mediafilesapi.cpp
+void registerFollowRoutes(http::Router& router, ApiContext& ctx);    // api/mastodon/followsapi.cpp
+void registerStatusRoutes(http::Router& router, ApiContext& ctx);    // api/mastodon/statusesapi.cpp
+void registerTimelineRoutes(http::Router& router, ApiContext& ctx);  // api/mastodon/timelinesapi.cpp
 
 } // namespace pinhole::server::api

@@ -98,7 +98,7 @@ Status loadConfigFile(const std::string& path, Config& config) {
     }
     static const std::set<std::string> kTables{"server", "tls",      "registration", "limits",
                                                "auth",   "instance", "log",          "jobs",
-                                               "media"};
+                                               "media",  "social"};
     for (const auto& [key, value] : root)
         if (!kTables.contains(std::string(key.str())))
             return invalidArgument("unknown section [" + std::string(key.str()) + "] in " + path);
@@ -169,6 +169,12 @@ Status loadConfigFile(const std::string& path, Config& config) {
         TableReader t(root, "media", status);
         t.read("upload_expiry_hours", config.uploadExpiryHours);
     }
+    {
+        TableReader t(root, "social", status);
+        t.read("celebrity_followers", config.celebrityFollowers);
+        t.read("feed_length", config.feedLength);
+        t.read("follow_backfill", config.followBackfill);
+    }
     if (status && (config.limits.ioThreads == 0 || config.limits.handlerThreads == 0))
         status = invalidArgument("server.io_threads and server.handler_threads must be at least 1");
     if (status &&
@@ -178,6 +184,10 @@ Status loadConfigFile(const std::string& path, Config& config) {
         status = invalidArgument("jobs.lease_seconds must be between 1 and 86400");
     if (status && (config.uploadExpiryHours < 1 || config.uploadExpiryHours > 24 * 365))
         status = invalidArgument("media.upload_expiry_hours must be between 1 and 8760");
+    if (status && (config.feedLength < 20 || config.feedLength > 100000))
+        status = invalidArgument("social.feed_length must be between 20 and 100000");
+    if (status && config.followBackfill > config.feedLength)
+        status = invalidArgument("social.follow_backfill must be at most social.feed_length");
     return status;
 }
 

@@ -5,6 +5,7 @@
 #include "core/status.h"
 #include "http/server.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,12 @@ struct Config {
     int jobLeaseSeconds = 60;
     // [media]: an unfinished tus upload is removed this long after it was created.
     int uploadExpiryHours = 24;
+    // [social]: authors with more followers than this are not fanned out but pulled into their
+    // followers' feeds at read time; a home feed keeps about this many posts; a new follow
+    // brings this many recent posts of the followed account into the follower's feed.
+    std::int64_t celebrityFollowers = 10000;
+    int feedLength = 800;
+    int followBackfill = 40;
 
     std::string databasePath() const { return dataDir + "/pinhole.db"; }
 };

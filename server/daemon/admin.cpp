@@ -4,6 +4,8 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "daemon/daemon.h"
+#include "daemon/seed.h"
+#include "social/counters.h"
 #include "http/tlscert.h"
 #include "jobs/jobqueue.h"
 #include "maintenance/backup.h"
@@ -35,6 +37,11 @@ commands:
   admin jobs list              list background jobs, newest first [--state S] [--queue Q] [--limit N]
   admin jobs retry ID          run an errored or canceled job again, its attempts reset
   admin jobs cancel ID         cancel a job; a running one first finishes its current attempt
+  admin recount                compare the counters with a recount of their rows, report and fix
+                               differences; exits 1 if any counter differed
+  seed                         fill the data directory with synthetic accounts, follows and posts:
+                               --users N --follows K --posts P [--fans F] [--photos N]
+                               [--tokens M --tokens-file FILE] [--random-seed S]
   admin backup DEST            copy the database and media into a new directory (the server may run)
   admin restore SRC            restore a backup into an empty data directory (the server stopped)
   admin check                  verify the database and every stored file; exit status 1 on a problem
@@ -314,9 +321,78 @@ int adminMaintenance(const std::string& command, const std::vector<std::string>&
     return report->problems.empty() ? 0 : 1;
 }
 
+// `admin recount`: the counters consumer catches up, then every counter is compared with a count
+// of its rows and rewritten from it, all in one transaction.
+int adminRecount(const std::vector<std::string>& args) {
+    auto vm = parse(args, commonOptions(), false);
+    if (!vm)
+        return fail(vm.status().message());
+    if (vm->count("help")) {
+        std::cout << kUsage << "\n" << commonOptions() << "\n";
+        return 0;
+    }
+    auto config = buildConfig(*vm);
+    if (!config)
+        return fail(config.status().message());
+    auto store = openStore(*config);
+    if (!store)
+        return fail(store.status().message());
+    auto db = (*store)->connection();
+    if (!db)
+        return fail(db.status().message());
+    auto differences = social::recount(**db, true);
+    if (!differences)
+        return fail(differences.status().message());
+    for (const auto& d : *differences)
+        std::printf("%s of %s was %lld, recount %lld: fixed\n", d.counter.c_str(), idToString(d.subject).c_str(),
+                    static_cast<long long>(d.stored), static_cast<long long>(d.actual));
+    if (differences->empty()) {
+        std::printf("every counter equals its recount\n");
+        return 0;
+    }
+    std::printf("%zu counters differed\n", differences->size());
+    return 1;
+}
+
+int seed(const std::vector<std::string>& args) {
+    po::options_description options = commonOptions();
+    options.add_options()("users", po::value<int>()->default_value(100), "accounts to make")(
+        "follows", po::value<int>()->default_value(10), "accounts each account follows, at random")(
+        "posts", po::value<int>()->default_value(1000), "posts, by random accounts")(
+        "fans", po::value<int>()->default_value(0), "accounts that also follow user0")(
+        "photos", po::value<int>()->default_value(4), "real photos (shared by every account)")(
+        "tokens", po::value<int>()->default_value(0), "bearer tokens to issue for random accounts")(
+        "tokens-file", po::value<std::string>()->default_value("tokens.txt"), "where to write them")(
+        "random-seed", po::value<std::uint64_t>()->default_value(1), "seed of the random choices");
+    auto vm = parse(args, options, false);
+    if (!vm)
+        return fail(vm.status().message());
+    if (vm->count("help")) {
+        std::cout << "usage: pinholed seed [options]\n\n" << options << "\n";
+        return 0;
+    }
+    auto config = buildConfig(*vm);
+    if (!config)
+        return fail(config.status().message());
+    SeedOptions o;
+    o.users = (*vm)["users"].as<int>();
+    o.follows = (*vm)["follows"].as<int>();
+    o.posts = (*vm)["posts"].as<int>();
+    o.fans = (*vm)["fans"].as<int>();
+    o.photos = (*vm)["photos"].as<int>();
+    o.tokens = (*vm)["tokens"].as<int>();
+    o.tokensFile = (*vm)["tokens-file"].as<std::string>();
+    o.randomSeed = (*vm)["random-seed"].as<std::uint64_t>();
+    if (auto s = seedData(*config, o, std::cout); !s)
+        return fail(s.message());
+    return 0;
+}
+
 int admin(const std::string& command, const std::vector<std::string>& args) {
     if (command == "jobs")
         return adminJobs(args);
+    if (command == "recount")
+        return adminRecount(args);
     if (command == "backup" || command == "restore" || command == "check")
         return adminMaintenance(command, args);
     po::options_description options = commonOptions();
@@ -405,6 +481,8 @@ int runCommandLine(int argc, char** argv) {
     }
     if (args[0] == "serve")
         return serve({args.begin() + 1, args.end()});
+    if (args[0] == "seed")
+        return seed({args.begin() + 1, args.end()});
     if (args[0] == "admin" && args.size() >= 2)
         return admin(args[1], {args.begin() + 2, args.end()});
     std::fprintf(stderr, "pinholed: unknown command \"%s\"\n%s", args[0].c_str(), kUsage);

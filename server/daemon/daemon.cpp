@@ -3,6 +3,7 @@
 #include "auth/crypto.h"
 #include "core/log.h"
 #include "http/tlscert.h"
+#include "social/counters.h"
 
 #include <boost/json/parse.hpp>
 
@@ -60,6 +61,12 @@ Status registerMediaJobs(jobs::WorkerPool& pool, media::MediaLibrary& library) {
 }
 } // namespace
 
+void addEventConsumers(social::EventLog& log, const Config& config) {
+    log.addConsumer(std::make_unique<feed::FanoutConsumer>(feed::FeedOptions::of(config)));
+    log.addConsumer(std::make_unique<social::CountersConsumer>());
+    log.addConsumer(std::make_unique<social::NotificationsConsumer>());
+}
+
 Result<std::unique_ptr<store::Store>> openStore(const Config& config) {
     PINHOLE_TRY(ensureDataDir(config.dataDir));
     return store::Store::open(config.databasePath());
@@ -92,12 +99,22 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     PINHOLE_TRY(registerMediaJobs(*d->m_jobWorkers, *d->m_media));
     d->m_accounts = std::make_unique<accounts::AccountService>(*d->m_store, d->m_config);
     d->m_oauth = std::make_unique<auth::OAuthService>(*d->m_store, *d->m_accounts);
+    d->m_events = std::make_unique<social::EventLog>(*d->m_store);
+    addEventConsumers(*d->m_events, d->m_config);
+    d->m_follows = std::make_unique<social::FollowService>(*d->m_store, *d->m_events);
+    d->m_statuses = std::make_unique<social::StatusService>(*d->m_store, *d->m_events);
+    d->m_notifications = std::make_unique<social::NotificationService>(*d->m_store, *d->m_statuses);
+    d->m_homeFeed = std::make_unique<feed::HomeFeed>(*d->m_store, feed::FeedOptions::of(d->m_config));
     d->m_http = std::make_unique<http::HttpServer>(d->m_router, d->m_config.limits, d->m_metrics);
     d->m_api = std::make_unique<api::ApiContext>(
         api::ApiContext{d->m_config, "", *d->m_store, *d->m_accounts, *d->m_oauth, d->m_metrics, d->m_ready});
     d->m_api->jobQueue = d->m_jobs.get();
     d->m_api->media = d->m_media.get();
     d->m_api->uploads = d->m_uploads.get();
+    d->m_api->follows = d->m_follows.get();
+    d->m_api->statuses = d->m_statuses.get();
+    d->m_api->notifications = d->m_notifications.get();
+    d->m_api->homeFeed = d->m_homeFeed.get();
     api::registerOpsRoutes(d->m_router, *d->m_api);
     api::registerInstanceRoutes(d->m_router, *d->m_api);
     api::registerOAuthRoutes(d->m_router, *d->m_api);
@@ -105,6 +122,9 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     api::registerMediaRoutes(d->m_router, *d->m_api);
     api::registerUploadRoutes(d->m_router, *d->m_api);
     api::registerMediaFileRoutes(d->m_router, *d->m_api);
+    api::registerFollowRoutes(d->m_router, *d->m_api);
+    api::registerStatusRoutes(d->m_router, *d->m_api);
+    api::registerTimelineRoutes(d->m_router, *d->m_api);
 
     std::string certFile = d->m_config.tlsCert, keyFile = d->m_config.tlsKey;
     if (d->m_config.tlsSelfSigned) {
@@ -131,6 +151,8 @@ Daemon::~Daemon() {
     // Running handlers may use any service: let them finish while everything is still there.
     if (m_jobWorkers)
         m_jobWorkers->stop();
+    if (m_events)
+        m_events->stop();
 }
 
 Result<std::string> Daemon::listen() {
@@ -147,6 +169,7 @@ Result<std::string> Daemon::listen() {
     if (auto expired = m_uploads->expireUploads(); !expired)
         log::warn("upload_expiry_failed", {{"error", expired.status().message()}});
     m_jobWorkers->start();
+    m_events->start();
     return base;
 }
 
@@ -155,6 +178,7 @@ void Daemon::run() {
     m_http->run();
     m_ready = false;
     m_jobWorkers->stop();
+    m_events->stop();
 }
 
 void Daemon::stop() {

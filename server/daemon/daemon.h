@@ -13,6 +13,11 @@
 #include "jobs/workerpool.h"
 #include "media/library.h"
 #include "media/uploads.h"
+#include "feed/homefeed.h"
+#include "social/eventlog.h"
+#include "social/followservice.h"
+#include "social/notifications.h"
+#include "social/statusservice.h"
 #include "store/store.h"
 
 #include <atomic>
@@ -37,6 +42,7 @@ public:
     accounts::AccountService& accounts() { return *m_accounts; }
     jobs::WorkerPool& jobWorkers() { return *m_jobWorkers; }
     const std::string& tlsFingerprint() const { return m_fingerprint; }
+    social::EventLog& events() { return *m_events; }
 
 private:
     explicit Daemon(Config config) : m_config(std::move(config)) {}
@@ -50,6 +56,13 @@ private:
     std::unique_ptr<auth::OAuthService> m_oauth;
     std::unique_ptr<media::MediaLibrary> m_media;
     std::unique_ptr<media::UploadService> m_uploads;
+    // The event log's consumers (feeds, counters, notifications) run on its thread; ~Daemon stops
+    // it before the services and the store go.
+    std::unique_ptr<social::EventLog> m_events;
+    std::unique_ptr<social::FollowService> m_follows;
+    std::unique_ptr<social::StatusService> m_statuses;
+    std::unique_ptr<social::NotificationService> m_notifications;
+    std::unique_ptr<feed::HomeFeed> m_homeFeed;
     http::HttpMetrics m_metrics;
     http::Router m_router;
     std::unique_ptr<http::HttpServer> m_http;
@@ -61,5 +74,8 @@ private:
 // Opens the database of a data directory for the admin commands (the server may be running:
 // WAL lets both work at once).
 Result<std::unique_ptr<store::Store>> openStore(const Config& config);
+
+// Registers every consumer of the event log, in the order they run: the one place to add one.
+void addEventConsumers(social::EventLog& log, const Config& config);
 
 } // namespace pinhole::server

@@ -8,7 +8,8 @@ namespace pinhole::server::store {
 namespace {
 
 constexpr const char* kColumns =
-    "id, username, email, display_name, note, locked, is_admin, approved, password_hash, created_at, updated_at";
+    "id, username, email, display_name, note, locked, is_admin, approved, password_hash, created_at, updated_at, "
+    "hide_collections";
 
 std::string lowerAscii(std::string_view s) {
     std::string out(s);
@@ -35,6 +36,7 @@ Result<Account> readOne(Query& q, std::string_view what) {
     a.passwordHash = q.text(8);
     a.createdAt = q.int64(9);
     a.updatedAt = q.int64(10);
+    a.hideCollections = q.int64(11) != 0;
     return a;
 }
 
@@ -73,9 +75,10 @@ Result<Account> accountByEmail(Database& db, std::string_view email) {
 }
 
 Status updateProfile(Database& db, Id id, const std::string& displayName, const std::string& note, bool locked,
-                     std::int64_t now) {
-    auto q = db.prepare("UPDATE accounts SET display_name = ?2, note = ?3, locked = ?4, updated_at = ?5 WHERE id = ?1");
-    q.bind(1, id).bind(2, displayName).bind(3, note).bind(4, locked).bind(5, now);
+                     bool hideCollections, std::int64_t now) {
+    auto q = db.prepare("UPDATE accounts SET display_name = ?2, note = ?3, locked = ?4, updated_at = ?5, "
+                        "hide_collections = ?6 WHERE id = ?1");
+    q.bind(1, id).bind(2, displayName).bind(3, note).bind(4, locked).bind(5, now).bind(6, hideCollections);
     return q.run();
 }
 

@@ -18,6 +18,7 @@ struct Account {
     std::string displayName;
     std::string note;
     bool locked = false;
+    bool hideCollections = false; // followers/following lists shown to the owner only
     bool isAdmin = false;
     bool approved = true;
     std::string passwordHash;
@@ -31,7 +32,7 @@ Result<Account> accountById(Database& db, Id id);
 Result<Account> accountByUsername(Database& db, std::string_view username);
 Result<Account> accountByEmail(Database& db, std::string_view email);
 Status updateProfile(Database& db, Id id, const std::string& displayName, const std::string& note, bool locked,
-                     std::int64_t now);
+                     bool hideCollections, std::int64_t now);
 Status updatePasswordHash(Database& db, Id id, const std::string& hash, std::int64_t now);
 Status setApproved(Database& db, Id id, bool approved);
 std::int64_t countAccounts(Database& db);

@@ -181,4 +181,15 @@ Status Transaction::commit() {
     return s;
 }
 
+ReadTransaction::ReadTransaction(Database& db) : m_db(db) {
+    if (sqlite3_get_autocommit(db.handle()))
+        m_open = db.exec("BEGIN").isOk();
+}
+
+ReadTransaction::~ReadTransaction() {
+    if (m_open)
+        if (auto s = m_db.exec("COMMIT"); !s)
+            log::error("read_transaction_end_failed", {{"error", s.message()}});
+}
+
 } // namespace pinhole::server::store

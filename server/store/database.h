@@ -119,4 +119,19 @@ private:
     bool m_done = false;
 };
 
+// A read snapshot: BEGIN (deferred) now, ended on destruction. Many small reads in one snapshot
+// are consistent with each other and much cheaper than as many implicit transactions (each of
+// which takes and releases the WAL read lock). A no-op inside a transaction already open.
+class ReadTransaction {
+public:
+    explicit ReadTransaction(Database& db);
+    ~ReadTransaction();
+    ReadTransaction(const ReadTransaction&) = delete;
+    ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+private:
+    Database& m_db;
+    bool m_open = false;
+};
+
 } // namespace pinhole::server::store

@@ -152,6 +152,147 @@ CREATE UNIQUE INDEX jobs_running_key ON jobs(exclusivity_key) WHERE state = 'run
 -- counts per queue and state (/metrics) and the admin listing's filters.
 CREATE INDEX jobs_by_queue_state ON jobs(queue, state);
 )sql",
+        // 4: the social core: follows, follow requests, blocks, statuses (posts and their comments),
+        // their media, hashtags and favourites, notifications, idempotency keys, the event log and
+        // its consumers' cursors, home feeds and counters (server/social/, server/feed/).
+        R"sql(
+ALTER TABLE accounts ADD COLUMN hide_collections INTEGER NOT NULL DEFAULT 0 CHECK (hide_collections IN (0, 1));
+
+-- A follow; `id` orders the followers/following lists (Mastodon pages them by the follow).
+CREATE TABLE follows (
+    follower_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    followee_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    id           INTEGER NOT NULL UNIQUE,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (follower_id, followee_id),
+    CHECK (follower_id <> followee_id)
+) WITHOUT ROWID;
+CREATE INDEX follows_by_followee ON follows(followee_id, id);
+CREATE INDEX follows_by_follower ON follows(follower_id, id);
+
+-- A follow of a locked account, waiting for its owner's answer.
+CREATE TABLE follow_requests (
+    requester_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    target_id    INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    id           INTEGER NOT NULL UNIQUE,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (requester_id, target_id)
+) WITHOUT ROWID;
+CREATE INDEX follow_requests_by_target ON follow_requests(target_id, id);
+
+CREATE TABLE blocks (
+    blocker_id   INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    blocked_id   INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    id           INTEGER NOT NULL UNIQUE,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (blocker_id, blocked_id)
+) WITHOUT ROWID;
+CREATE INDEX blocks_by_blocked ON blocks(blocked_id, blocker_id);
+
+-- Posts and comments (a comment is a status with in_reply_to_id). Deleting a post deletes its
+-- comments (the service does it, one event each; the cascade is the safety net).
+CREATE TABLE statuses (
+    id                      INTEGER PRIMARY KEY,
+    account_id              INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    in_reply_to_id          INTEGER REFERENCES statuses(id) ON DELETE CASCADE,
+    in_reply_to_account_id  INTEGER,
+    visibility              TEXT NOT NULL CHECK (visibility IN ('public', 'unlisted', 'private')),
+    text                    TEXT NOT NULL,
+    created_at              INTEGER NOT NULL
+);
+CREATE INDEX statuses_by_account ON statuses(account_id, id);
+CREATE INDEX statuses_posts_by_account ON statuses(account_id, id) WHERE in_reply_to_id IS NULL;
+CREATE INDEX statuses_by_parent ON statuses(in_reply_to_id, id) WHERE in_reply_to_id IS NOT NULL;
+CREATE INDEX statuses_public ON statuses(id) WHERE visibility = 'public' AND in_reply_to_id IS NULL;
+
+-- A post's photos, in order: the author's own library assets (never copies).
+CREATE TABLE status_media (
+    status_id  INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    asset_id   INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    PRIMARY KEY (status_id, position)
+) WITHOUT ROWID;
+CREATE INDEX status_media_by_asset ON status_media(asset_id, status_id);
+
+-- Hashtags of a status, lower-cased without '#'.
+CREATE TABLE status_tags (
+    tag        TEXT NOT NULL,
+    status_id  INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,
+    PRIMARY KEY (tag, status_id)
+) WITHOUT ROWID;
+CREATE INDEX status_tags_by_status ON status_tags(status_id);
+
+CREATE TABLE favourites (
+    status_id   INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,
+    account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    id          INTEGER NOT NULL UNIQUE,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (status_id, account_id)
+) WITHOUT ROWID;
+CREATE INDEX favourites_by_status ON favourites(status_id, id);
+
+CREATE TABLE notifications (
+    id               INTEGER PRIMARY KEY,
+    account_id       INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,  -- who is told
+    type             TEXT NOT NULL CHECK (type IN ('follow', 'follow_request', 'favourite', 'mention')),
+    from_account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    status_id        INTEGER REFERENCES statuses(id) ON DELETE CASCADE,
+    created_at       INTEGER NOT NULL
+);
+CREATE INDEX notifications_by_account ON notifications(account_id, id);
+
+-- Idempotency-Key of POST /api/v1/statuses: a retried request answers the status it created.
+CREATE TABLE idempotency_keys (
+    account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    key         TEXT NOT NULL,
+    status_id   INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (account_id, key)
+) WITHOUT ROWID;
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);
+
+-- The event log: one row per state change, appended in the transaction of the change. seq
+-- orders it: writers are serialized (BEGIN IMMEDIATE), so rows become visible in seq order.
+CREATE TABLE events (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    type        TEXT NOT NULL,
+    actor_id    INTEGER NOT NULL,   -- who acted
+    account_id  INTEGER,            -- the other account (followee, blocked, status author ...)
+    status_id   INTEGER,
+    parent_id   INTEGER,            -- the status replied to, for statuses
+    created_at  INTEGER NOT NULL
+);
+
+-- Each consumer's position in the log: the last seq it has applied (moved in the transaction
+-- of the consumer's effects).
+CREATE TABLE consumer_cursors (
+    consumer  TEXT PRIMARY KEY,
+    seq       INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Home feeds, fanned out on write (server/feed/). Capped per account, approximately.
+CREATE TABLE home_feed (
+    account_id  INTEGER NOT NULL,
+    status_id   INTEGER NOT NULL,
+    author_id   INTEGER NOT NULL,
+    PRIMARY KEY (account_id, status_id)
+) WITHOUT ROWID;
+
+-- Counters, maintained from the event log; `pinholed admin recount` checks them against the rows.
+CREATE TABLE account_counters (
+    account_id       INTEGER PRIMARY KEY,
+    followers_count  INTEGER NOT NULL DEFAULT 0,
+    following_count  INTEGER NOT NULL DEFAULT 0,
+    statuses_count   INTEGER NOT NULL DEFAULT 0
+);
+-- The few accounts above the celebrity threshold, found without a scan (feed/homefeed.h).
+CREATE INDEX account_counters_by_followers ON account_counters(followers_count);
+CREATE TABLE status_counters (
+    status_id         INTEGER PRIMARY KEY,
+    favourites_count  INTEGER NOT NULL DEFAULT 0,
+    replies_count     INTEGER NOT NULL DEFAULT 0
+);
+)sql",
     };
     return all;
 }

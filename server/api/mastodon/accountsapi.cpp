@@ -10,6 +10,13 @@ namespace pinhole::server::api {
 
 namespace {
 
+Result<http::Response> accountResponse(ApiContext& ctx, const store::Account& account) {
+    auto counts = ctx.statuses->accountCounts(account.id);
+    if (!counts)
+        return counts.status();
+    return jsonResponse(mastodon::accountJson(account, ctx.baseUrl, *counts));
+}
+
 Result<http::Response> registerAccount(ApiContext& ctx, http::Request& request) {
     // As Mastodon: registration is done by an app with its own (client_credentials) token.
     auto app = authenticate(ctx, request, "write:accounts", false);
@@ -47,7 +54,10 @@ Result<http::Response> verifyCredentials(ApiContext& ctx, http::Request& request
     auto account = ctx.accounts.get(*principal->accountId);
     if (!account)
         return account.status();
-    return jsonResponse(mastodon::credentialAccountJson(*account, ctx.baseUrl));
+    auto counts = ctx.statuses->accountCounts(account->id);
+    if (!counts)
+        return counts.status();
+    return jsonResponse(mastodon::credentialAccountJson(*account, ctx.baseUrl, *counts));
 }
 
 Result<http::Response> updateCredentials(ApiContext& ctx, http::Request& request) {
@@ -64,10 +74,17 @@ Result<http::Response> updateCredentials(ApiContext& ctx, http::Request& request
     if (!locked)
         return locked.status();
     change.locked = *locked;
+    auto hide = p->boolean("hide_collections");
+    if (!hide)
+        return hide.status();
+    change.hideCollections = *hide;
     auto account = ctx.accounts.updateProfile(*principal->accountId, change);
     if (!account)
         return account.status();
-    return jsonResponse(mastodon::credentialAccountJson(*account, ctx.baseUrl));
+    auto counts = ctx.statuses->accountCounts(account->id);
+    if (!counts)
+        return counts.status();
+    return jsonResponse(mastodon::credentialAccountJson(*account, ctx.baseUrl, *counts));
 }
 
 Result<http::Response> lookup(ApiContext& ctx, http::Request& request) {
@@ -85,7 +102,7 @@ Result<http::Response> lookup(ApiContext& ctx, http::Request& request) {
     auto account = ctx.accounts.lookup(acct);
     if (!account)
         return account.status();
-    return jsonResponse(mastodon::accountJson(*account, ctx.baseUrl));
+    return accountResponse(ctx, *account);
 }
 
 Result<http::Response> getAccount(ApiContext& ctx, http::Request& request) {
@@ -95,7 +112,7 @@ Result<http::Response> getAccount(ApiContext& ctx, http::Request& request) {
     auto account = ctx.accounts.get(*id);
     if (!account)
         return account.status();
-    return jsonResponse(mastodon::accountJson(*account, ctx.baseUrl));
+    return accountResponse(ctx, *account);
 }
 
 } // namespace

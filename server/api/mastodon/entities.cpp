@@ -2,11 +2,13 @@
 
 #include "core/clock.h"
 
+#include <cctype>
+
 namespace json = boost::json;
 
 namespace pinhole::server::api::mastodon {
 
-json::object accountJson(const store::Account& a, const std::string& baseUrl) {
+json::object accountJson(const store::Account& a, const std::string& baseUrl, const store::AccountCounts& counts) {
     const std::string avatar = baseUrl + "/static/avatar-missing.png";
     return json::object{
         {"id", idToString(a.id)},
@@ -25,20 +27,20 @@ json::object accountJson(const store::Account& a, const std::string& baseUrl) {
         {"avatar_static", avatar},
         {"header", baseUrl + "/static/header-missing.png"},
         {"header_static", baseUrl + "/static/header-missing.png"},
-        // Counted from follows and posts once those exist (social issue); none exist yet.
-        {"followers_count", 0},
-        {"following_count", 0},
-        {"statuses_count", 0},
+        {"followers_count", counts.followers},
+        {"following_count", counts.following},
+        {"statuses_count", counts.statuses},
         {"last_status_at", nullptr},
         {"emojis", json::array()},
         {"fields", json::array()},
     };
 }
 
-json::object credentialAccountJson(const store::Account& a, const std::string& baseUrl) {
-    json::object o = accountJson(a, baseUrl);
+json::object credentialAccountJson(const store::Account& a, const std::string& baseUrl,
+                                   const store::AccountCounts& counts) {
+    json::object o = accountJson(a, baseUrl, counts);
     o["source"] = json::object{
-        {"privacy", "public"}, {"sensitive", false},      {"language", ""},
+        {"privacy", "public"}, {"sensitive", false},      {"language", ""}, {"hide_collections", a.hideCollections},
         {"note", a.note},      {"fields", json::array()}, {"follow_requests_count", 0},
     };
     o["role"] = json::object{{"name", a.isAdmin ? "Admin" : ""}, {"permissions", a.isAdmin ? "1" : "0"}};
@@ -90,6 +92,143 @@ json::object mediaAttachmentJson(const store::Asset& a, const std::string& baseU
         {"blurhash", nullptr},
         {"thumbhash", a.placeholder ? json::value(*a.placeholder) : json::value(nullptr)},
     };
+}
+
+} // namespace pinhole::server::api::mastodon
+
+namespace pinhole::server::api::mastodon {
+
+namespace {
+void appendEscaped(std::string& out, std::string_view text) {
+    for (char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+        }
+    }
+}
+bool isWordByte(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return std::isalnum(u) || u == '_' || u >= 0x80;
+}
+} // namespace
+
+std::string captionHtml(std::string_view text, const std::string& baseUrl) {
+    std::string out = "<p>";
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const char c = text[i];
+        if (c == '\n') {
+            const bool paragraph = i + 1 < text.size() && text[i + 1] == '\n';
+            out += paragraph ? "</p><p>" : "<br />";
+            i += paragraph ? 2 : 1;
+            continue;
+        }
+        if (c == '#' && (i == 0 || !isWordByte(text[i - 1]))) {
+            std::size_t j = i + 1;
+            while (j < text.size() && isWordByte(text[j]))
+                ++j;
+            if (j > i + 1) {
+                // The link names the tag as social::hashtagsOf does (lower case).
+                const auto tag = social::hashtagsOf(text.substr(i, j - i));
+                out += "<a href=\"" + baseUrl + "/tags/" + (tag.empty() ? std::string() : tag.front()) +
+                       "\" class=\"mention hashtag\" rel=\"tag\">#<span>";
+                appendEscaped(out, text.substr(i + 1, j - i - 1));
+                out += "</span></a>";
+                i = j;
+                continue;
+            }
+        }
+        appendEscaped(out, text.substr(i, 1));
+        ++i;
+    }
+    return out + "</p>";
+}
+
+json::object statusJson(const social::StatusView& v, const std::string& baseUrl) {
+    const auto& s = v.status;
+    json::array media;
+    for (const auto& asset : v.media)
+        media.push_back(mediaAttachmentJson(asset, baseUrl));
+    json::array tags;
+    for (const auto& tag : s.tags)
+        tags.push_back(tagJson(tag, baseUrl));
+    const std::string url = baseUrl + "/@" + v.author.username + "/" + idToString(s.id);
+    auto optionalId = [](const std::optional<Id>& id) {
+        return id ? json::value(idToString(*id)) : json::value(nullptr);
+    };
+    return json::object{
+        {"id", idToString(s.id)},
+        {"created_at", isoTime(s.createdAt)},
+        {"in_reply_to_id", optionalId(s.inReplyToId)},
+        {"in_reply_to_account_id", optionalId(s.inReplyToAccountId)},
+        {"sensitive", false},
+        {"spoiler_text", ""},
+        {"visibility", store::visibilityName(s.visibility)},
+        {"language", nullptr},
+        {"uri", baseUrl + "/users/" + v.author.username + "/statuses/" + idToString(s.id)},
+        {"url", url},
+        {"replies_count", v.counts.replies},
+        {"reblogs_count", 0},
+        {"favourites_count", v.counts.favourites},
+        {"edited_at", nullptr},
+        {"favourited", v.favourited},
+        {"reblogged", false},
+        {"muted", false},
+        {"bookmarked", false},
+        {"content", captionHtml(s.text, baseUrl)},
+        {"text", s.text},
+        {"filtered", json::array()},
+        {"reblog", nullptr},
+        {"application", nullptr},
+        {"account", accountJson(v.author, baseUrl, v.authorCounts)},
+        {"media_attachments", std::move(media)},
+        {"mentions", json::array()},
+        {"tags", std::move(tags)},
+        {"emojis", json::array()},
+        {"card", nullptr},
+        {"poll", nullptr},
+    };
+}
+
+json::object relationshipJson(const social::Relationship& r) {
+    return json::object{
+        {"id", idToString(r.id)},
+        {"following", r.following},
+        {"showing_reblogs", r.following},
+        {"notifying", false},
+        {"languages", nullptr},
+        {"followed_by", r.followedBy},
+        {"blocking", r.blocking},
+        {"blocked_by", r.blockedBy},
+        {"muting", false},
+        {"muting_notifications", false},
+        {"requested", r.requested},
+        {"requested_by", r.requestedBy},
+        {"domain_blocking", false},
+        {"endorsed", false},
+        {"note", ""},
+    };
+}
+
+json::object notificationJson(const social::NotificationView& n, const std::string& baseUrl) {
+    json::object o{
+        {"id", idToString(n.notification.id)},
+        {"type", n.notification.type},
+        {"created_at", isoTime(n.notification.createdAt)},
+        {"account", accountJson(n.from, baseUrl, n.fromCounts)},
+    };
+    if (n.status)
+        o["status"] = statusJson(*n.status, baseUrl);
+    return o;
+}
+
+json::object tagJson(const std::string& name, const std::string& baseUrl) {
+    return json::object{{"name", name}, {"url", baseUrl + "/tags/" + name}, {"history", json::array()}};
 }
 
 } // namespace pinhole::server::api::mastodon

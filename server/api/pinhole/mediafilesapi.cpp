@@ -67,15 +67,17 @@ bool etagMatches(std::string_view header, const std::string& etag) {
 }
 
 Result<http::Response> serve(ApiContext& ctx, http::Request& request) {
-    auto principal = authenticate(ctx, request, "read");
+    // Anonymous requests too: a photo in a public post is public (clients load it in <img>).
+    auto principal = authenticateOptional(ctx, request, "read");
     if (!principal)
         return principal.status().code() == Code::Unauthenticated ? notFound("media not found") : principal.status();
+    const std::optional<Id> viewer = *principal ? (*principal)->accountId : std::nullopt;
     const auto id = idFromString(request.pathParam("id"));
     const std::string variant(request.pathParam("variant"));
     if (!id || (variant != "thumb" && variant != "preview" && variant != "large" && variant != "original"))
         return notFound("media not found");
-    // Until the sharing issue adds posts, every file is its owner's only.
-    auto asset = ctx.media->ownedAsset(*principal->accountId, *id);
+    // The owner may fetch anything; others a derivative of a photo in a post they may see.
+    auto asset = ctx.statuses->viewableAsset(viewer, *id, variant == "original");
     if (!asset)
         return asset.status();
 

@@ -1,0 +1,191 @@
+// Mastodon's timelines (home, public, tag), search (v2) and notifications.
+#include "api/mastodon/socialapi.h"
+
+#include <algorithm>
+
+namespace json = boost::json;
+
+namespace pinhole::server::api {
+
+using namespace mastodon;
+
+namespace {
+
+Result<http::Response> home(ApiContext& ctx, http::Request& request) {
+    auto viewer = requiredViewer(ctx, request, "read:statuses");
+    if (!viewer)
+        return viewer.status();
+    auto page = pageParams(request, 20, 40);
+    if (!page)
+        return page.status();
+    auto ids = ctx.homeFeed->page(*viewer, *page);
+    if (!ids)
+        return ids.status();
+    auto db = ctx.store.connection();
+    if (!db)
+        return db.status();
+    social::Access access(**db, *viewer);
+    auto views = ctx.statuses->views(**db, access, ids->items);
+    if (!views)
+        return views.status();
+    social::Paged<social::StatusView> out;
+    out.items = std::move(views).value();
+    out.newest = ids->newest;
+    out.oldest = ids->oldest;
+    return statusesResponse(ctx, request, out);
+}
+
+Result<http::Response> publicTimeline(ApiContext& ctx, http::Request& request) {
+    auto viewer = optionalViewer(ctx, request, "read:statuses");
+    if (!viewer)
+        return viewer.status();
+    auto page = pageParams(request, 20, 40);
+    if (!page)
+        return page.status();
+    auto list = ctx.statuses->publicTimeline(*viewer, *page);
+    if (!list)
+        return list.status();
+    return statusesResponse(ctx, request, *list);
+}
+
+Result<http::Response> tagTimeline(ApiContext& ctx, http::Request& request) {
+    auto viewer = optionalViewer(ctx, request, "read:statuses");
+    if (!viewer)
+        return viewer.status();
+    auto page = pageParams(request, 20, 40);
+    if (!page)
+        return page.status();
+    auto list = ctx.statuses->tagTimeline(*viewer, std::string(request.pathParam("tag")), *page);
+    if (!list)
+        return list.status();
+    return statusesResponse(ctx, request, *list);
+}
+
+// GET /api/v2/search?q=...&type=accounts|hashtags|statuses&limit=: accounts by username prefix
+// (and exact name), hashtags by prefix, public posts by caption text.
+Result<http::Response> search(ApiContext& ctx, http::Request& request) {
+    auto viewer = optionalViewer(ctx, request, "read:search");
+    if (!viewer)
+        return viewer.status();
+    auto p = http::Params::fromQuery(request.rawQuery);
+    if (!p)
+        return p.status();
+    std::string q = p->string("q").value_or("");
+    const std::string type = p->string("type").value_or("");
+    auto limitParam = p->integer("limit");
+    if (!limitParam)
+        return limitParam.status();
+    const int limit = static_cast<int>(std::clamp<std::int64_t>(limitParam->value_or(20), 1, 40));
+    json::array accounts, hashtags, statuses;
+    if (q.empty())
+        return jsonResponse(json::object{{"accounts", accounts}, {"hashtags", hashtags}, {"statuses", statuses}});
+    if (type.empty() || type == "accounts") {
+        std::string name = q;
+        if (name.starts_with('@'))
+            name.erase(0, 1);
+        if (auto at = name.find('@'); at != std::string::npos) // a local account named with this host
+            name.resize(at);
+        if (accounts::validateUsername(name)) {
+            auto found = ctx.accounts.lookup(name);
+            if (found) {
+                auto counts = ctx.statuses->accountCounts(found->id);
+                if (!counts)
+                    return counts.status();
+                accounts.push_back(accountJson(*found, ctx.baseUrl, *counts));
+            } else if (found.status().code() != Code::NotFound) {
+                return found.status();
+            }
+        }
+    }
+    if (type.empty() || type == "hashtags") {
+        auto tags = ctx.statuses->searchTags(q, limit);
+        if (!tags)
+            return tags.status();
+        for (const auto& t : *tags)
+            hashtags.push_back(tagJson(t, ctx.baseUrl));
+    }
+    if (type.empty() || type == "statuses") {
+        auto found = ctx.statuses->searchStatuses(*viewer, q, limit);
+        if (!found)
+            return found.status();
+        for (const auto& s : *found)
+            statuses.push_back(statusJson(s, ctx.baseUrl));
+    }
+    return jsonResponse(json::object{{"accounts", accounts}, {"hashtags", hashtags}, {"statuses", statuses}});
+}
+
+Result<http::Response> notifications(ApiContext& ctx, http::Request& request) {
+    auto viewer = requiredViewer(ctx, request, "read:notifications");
+    if (!viewer)
+        return viewer.status();
+    auto page = pageParams(request, 40, 80);
+    if (!page)
+        return page.status();
+    auto p = http::Params::fromQuery(request.rawQuery);
+    if (!p)
+        return p.status();
+    const auto types = p->strings("types");
+    const auto excluded = p->strings("exclude_types");
+    auto list = ctx.notifications->list(*viewer, *page);
+    if (!list)
+        return list.status();
+    json::array out;
+    for (const auto& n : list->items) {
+        const auto& type = n.notification.type;
+        if ((!types.empty() && std::find(types.begin(), types.end(), type) == types.end()) ||
+            std::find(excluded.begin(), excluded.end(), type) != excluded.end())
+            continue;
+        out.push_back(notificationJson(n, ctx.baseUrl));
+    }
+    http::Response r = jsonResponse(out);
+    addLinkHeader(r, ctx, request, list->newest, list->oldest);
+    return r;
+}
+
+Result<http::Response> notification(ApiContext& ctx, http::Request& request) {
+    auto viewer = requiredViewer(ctx, request, "read:notifications");
+    if (!viewer)
+        return viewer.status();
+    auto id = pathId(request, "notification");
+    if (!id)
+        return id.status();
+    auto n = ctx.notifications->get(*viewer, *id);
+    if (!n)
+        return n.status();
+    return jsonResponse(notificationJson(*n, ctx.baseUrl));
+}
+
+Result<http::Response> clearNotifications(ApiContext& ctx, http::Request& request) {
+    auto viewer = requiredViewer(ctx, request, "write:notifications");
+    if (!viewer)
+        return viewer.status();
+    PINHOLE_TRY(ctx.notifications->clear(*viewer));
+    return jsonResponse(json::object());
+}
+
+Result<http::Response> dismissNotification(ApiContext& ctx, http::Request& request) {
+    auto viewer = requiredViewer(ctx, request, "write:notifications");
+    if (!viewer)
+        return viewer.status();
+    auto id = pathId(request, "notification");
+    if (!id)
+        return id.status();
+    PINHOLE_TRY(ctx.notifications->dismiss(*viewer, *id));
+    return jsonResponse(json::object());
+}
+
+} // namespace
+
+void registerTimelineRoutes(http::Router& router, ApiContext& ctx) {
+    router.add("GET", "/api/v1/timelines/home", [&ctx](http::Request& r) { return home(ctx, r); });
+    router.add("GET", "/api/v1/timelines/public", [&ctx](http::Request& r) { return publicTimeline(ctx, r); });
+    router.add("GET", "/api/v1/timelines/tag/:tag", [&ctx](http::Request& r) { return tagTimeline(ctx, r); });
+    router.add("GET", "/api/v2/search", [&ctx](http::Request& r) { return search(ctx, r); });
+    router.add("GET", "/api/v1/notifications", [&ctx](http::Request& r) { return notifications(ctx, r); });
+    router.add("GET", "/api/v1/notifications/:id", [&ctx](http::Request& r) { return notification(ctx, r); });
+    router.add("POST", "/api/v1/notifications/clear", [&ctx](http::Request& r) { return clearNotifications(ctx, r); });
+    router.add("POST", "/api/v1/notifications/:id/dismiss",
+               [&ctx](http::Request& r) { return dismissNotification(ctx, r); });
+}
+
+} // namespace pinhole::server::api

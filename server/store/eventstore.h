@@ -1,0 +1,53 @@
+// SQL for the event log (one row per state change, appended in the transaction of the change)
+// and its consumers' durable cursors. server/social/eventlog.h runs the consumers.
+#pragma once
+
+#include "core/ids.h"
+#include "core/status.h"
+#include "store/database.h"
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace pinhole::server::store {
+
+// What changed. actorId acted; the other fields as each type says.
+enum class EventType {
+    StatusCreated,        // statusId, parentId (replied-to status), accountId (its author)
+    StatusDeleted,        // statusId, parentId, accountId (parent's author)
+    FavouriteCreated,     // statusId, accountId (status author)
+    FavouriteDeleted,     // statusId, accountId (status author)
+    FollowCreated,        // accountId (followee)
+    FollowDeleted,        // accountId (followee)
+    FollowRequested,      // accountId (locked target)
+    FollowRequestDeleted, // accountId (target): authorized, rejected or withdrawn
+    BlockCreated,         // accountId (blocked)
+    BlockDeleted,         // accountId (blocked)
+    AccountUpdated,       // profile or settings of actorId
+};
+std::string_view eventTypeName(EventType type);
+std::optional<EventType> eventTypeFromName(std::string_view name);
+
+struct Event {
+    EventType type = EventType::AccountUpdated;
+    Id actorId = 0;
+    std::optional<Id> accountId;
+    std::optional<Id> statusId;
+    std::optional<Id> parentId;
+    std::int64_t seq = 0;       // set by the log
+    std::int64_t createdAt = 0; // Unix ms
+};
+
+// REQUIRES: inside the write transaction of the change it records.
+Status appendEvent(Database& db, const Event& event, std::int64_t now);
+// Up to `limit` events with seq > `after`, in seq order.
+Result<std::vector<Event>> eventsAfter(Database& db, std::int64_t after, int limit);
+Result<std::int64_t> lastEventSeq(Database& db);
+
+// The last seq `consumer` applied; 0 if it never ran.
+Result<std::int64_t> consumerCursor(Database& db, std::string_view consumer);
+Status setConsumerCursor(Database& db, std::string_view consumer, std::int64_t seq);
+
+} // namespace pinhole::server::store
