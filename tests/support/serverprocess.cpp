@@ -4,12 +4,18 @@
 #include <QFile>
 #include <QRegularExpression>
 
+#include <sys/prctl.h>
+
 #include <csignal>
 
 namespace pinhole::test {
 
 ServerProcess::ServerProcess(QString configToml, QStringList extraArgs)
-    : m_configToml(std::move(configToml)), m_extraArgs(std::move(extraArgs)) {}
+    : m_configToml(std::move(configToml)), m_extraArgs(std::move(extraArgs)) {
+    // If the test dies without running its destructors (a fatal failure, a timeout), the server
+    // goes with it instead of lingering.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+}
 
 ServerProcess::~ServerProcess() {
     if (isRunning())
