@@ -39,6 +39,10 @@ struct Request {
     std::string_view pathParam(std::string_view name) const;
 };
 
+// Sets `path` (percent-decoded) and `rawQuery` (as sent) from an HTTP request-target such as
+// "/api/v1/accounts/lookup?acct=alice". Total: any bytes give some path (fuzzed in tests/fuzz).
+void setTarget(Request& request, std::string_view target);
+
 // A slice of a file streamed from disk instead of a body held in memory.
 struct FileBody {
     std::string path;

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <cctype>
 #include <exception>
 
 namespace pinhole::server::http {
@@ -51,6 +52,25 @@ std::string_view Request::pathParam(std::string_view name) const {
         if (k == name)
             return v;
     return {};
+}
+
+void setTarget(Request& request, std::string_view target) {
+    const auto q = target.find('?');
+    const std::string_view rawPath = target.substr(0, q);
+    request.rawQuery = q == std::string_view::npos ? std::string() : std::string(target.substr(q + 1));
+    // Percent-decode the path; a '/' decoded from %2F stays inside its segment for the router's
+    // purposes only because the router splits before decoding would matter (ids and names).
+    request.path.clear();
+    request.path.reserve(rawPath.size());
+    for (std::size_t i = 0; i < rawPath.size(); ++i) {
+        if (rawPath[i] == '%' && i + 2 < rawPath.size() && std::isxdigit(static_cast<unsigned char>(rawPath[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(rawPath[i + 2]))) {
+            request.path.push_back(static_cast<char>(std::stoi(std::string(rawPath.substr(i + 1, 2)), nullptr, 16)));
+            i += 2;
+        } else {
+            request.path.push_back(rawPath[i]);
+        }
+    }
 }
 
 void Router::add(std::string method, std::string pattern, Handler handler, RouteOptions options) {

@@ -48,23 +48,7 @@ Request toRequest(const bhttp::request_parser<bhttp::string_body>& parser, const
     const auto& msg = parser.get();
     Request r;
     r.method = std::string(msg.method_string());
-    const std::string_view target = msg.target();
-    const auto q = target.find('?');
-    const std::string_view rawPath = target.substr(0, q);
-    if (q != std::string_view::npos)
-        r.rawQuery = std::string(target.substr(q + 1));
-    // Percent-decode the path; a '/' decoded from %2F stays inside its segment for the router's
-    // purposes only because the router splits before decoding would matter (ids and names).
-    r.path.reserve(rawPath.size());
-    for (std::size_t i = 0; i < rawPath.size(); ++i) {
-        if (rawPath[i] == '%' && i + 2 < rawPath.size() && std::isxdigit(static_cast<unsigned char>(rawPath[i + 1])) &&
-            std::isxdigit(static_cast<unsigned char>(rawPath[i + 2]))) {
-            r.path.push_back(static_cast<char>(std::stoi(std::string(rawPath.substr(i + 1, 2)), nullptr, 16)));
-            i += 2;
-        } else {
-            r.path.push_back(rawPath[i]);
-        }
-    }
+    setTarget(r, msg.target());
     for (const auto& field : msg)
         r.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     r.remoteAddress = remote;

@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cmath>
 #include <mutex>
+#include <stdexcept>
 
 namespace pinhole::server::media {
 
@@ -242,6 +243,11 @@ void readExif(const std::string& path, PhotoMetadata& out) {
     // Opened as a plain file: given a bare path, exiv2 would also fetch http:// and ssh:// URLs.
     Exiv2::BasicIo::AutoPtr io(new Exiv2::FileIo(path));
     Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(io);
+    // Given an I/O object (not a path), exiv2 returns no image, instead of throwing, when none of
+    // its readers claims the bytes, though libvips read them: found by tests/fuzz with a 48-byte
+    // GIF that exiv2 0.27 does not recognise (regressions/metadata/exiv2-no-image-gif).
+    if (!image.get())
+        throw std::runtime_error("exiv2 recognises no image format in the file");
     image->readMetadata();
     const Exiv2::ExifData& exif = image->exifData();
     Exiv2::ExifData fromXmp;

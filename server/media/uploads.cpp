@@ -91,6 +91,16 @@ Result<std::vector<std::pair<std::string, std::string>>> parseUploadMetadata(std
     return out;
 }
 
+Result<std::string> parseUploadChecksum(std::string_view header) {
+    const auto space = header.find(' ');
+    if (header.substr(0, space) != "sha256")
+        return invalidArgument("Upload-Checksum: only sha256 is supported");
+    auto digest = base64Decode(space == std::string_view::npos ? std::string_view() : header.substr(space + 1));
+    if (!digest || digest->size() != crypto_hash_sha256_BYTES)
+        return invalidArgument("Upload-Checksum: the digest is not base64 of 32 bytes");
+    return std::move(*digest);
+}
+
 UploadService::UploadService(store::Store& store, MediaLibrary& library, std::chrono::hours expiry)
     : m_store(store), m_library(library), m_expiry(expiry) {}
 
@@ -178,13 +188,9 @@ Result<UploadProgress> UploadService::append(Id ownerId, std::string_view id, st
     if (static_cast<std::int64_t>(bytes.size()) > upload->length - upload->offset)
         return Status(Code::PayloadTooLarge, "the data goes past Upload-Length");
     if (!checksumHeader.empty()) {
-        const auto space = checksumHeader.find(' ');
-        const std::string algorithm = checksumHeader.substr(0, space);
-        if (algorithm != "sha256")
-            return invalidArgument("Upload-Checksum: only sha256 is supported");
-        auto expected = base64Decode(space == std::string::npos ? "" : checksumHeader.substr(space + 1));
-        if (!expected || expected->size() != crypto_hash_sha256_BYTES)
-            return invalidArgument("Upload-Checksum: the digest is not base64 of 32 bytes");
+        auto expected = parseUploadChecksum(checksumHeader);
+        if (!expected)
+            return expected.status();
         if (auth::tokenHash(bytes) != *expected)
             return Status(Code::ChecksumMismatch, "Upload-Checksum does not match the data; nothing was stored");
     }

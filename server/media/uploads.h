@@ -69,4 +69,8 @@ private:
 // Parses tus's Upload-Metadata header into key/value pairs (values base64-decoded).
 Result<std::vector<std::pair<std::string, std::string>>> parseUploadMetadata(std::string_view header);
 
+// Parses tus's Upload-Checksum header ("sha256 <base64 of the 32-byte digest>") into the raw
+// digest. InvalidArgument for another algorithm or a digest that is not base64 of 32 bytes.
+Result<std::string> parseUploadChecksum(std::string_view header);
+
 } // namespace pinhole::server::media

@@ -104,7 +104,8 @@ void registerFollowRoutes(http::Router& router, ApiContext& ctx) {
     };
     for (const auto& [pattern, what] : actions) {
         const auto [scope, action] = what;
-        router.add("POST", pattern, [&ctx, scope, action](http::Request& r) {
+        // Init-captures: clang 14 (the fuzz preset) cannot capture structured bindings by name.
+        router.add("POST", pattern, [&ctx, scope = scope, action = action](http::Request& r) {
             return relationshipAction(ctx, r, scope, action);
         });
     }
