@@ -417,7 +417,10 @@ private slots:
         QString interrupted;
         for (int round = 0; round < 5 && interrupted.isEmpty(); ++round) {
             HttpClient probe(server.baseUrl());
-            QTRY_VERIFY_WITH_TIMEOUT(jobsRunning(probe), 60000);
+            // Latched: "a job is running" flickers between jobs, and QTRY evaluates its condition
+            // again after the loop, so an unlatched probe can read false right after reading true.
+            bool seenRunning = false;
+            QTRY_VERIFY_WITH_TIMEOUT(seenRunning = seenRunning || jobsRunning(probe), 60000);
             server.kill();
             interrupted = runningJob(server).section(' ', 0, 0);
             QVERIFY(server.start());
