@@ -260,8 +260,8 @@ Result<PhotoMetadata> readMetadata(const std::string& path) {
     out.width = sideways ? probe->height : probe->width;
     out.height = sideways ? probe->width : probe->height;
 
-    initExiv2();
     try {
+        const XmpScope scope;
         readExif(path, out);
     } catch (const Exiv2::AnyError& e) {
         log::warn("metadata_unreadable", {{"path", path}, {"error", e.what()}});

@@ -341,7 +341,7 @@ Result<XmpSidecar> readXmp(std::string_view packet) {
         return invalidArgument("the XMP sidecar is larger than " + std::to_string(kMaxXmpBytes) + " bytes");
     if (packet.empty())
         return invalidArgument("the XMP sidecar is empty");
-    initExiv2();
+    const XmpScope scope;
     Exiv2::XmpData xmp;
     try {
         if (Exiv2::XmpParser::decode(xmp, std::string(packet)) != 0)
@@ -364,7 +364,7 @@ Result<XmpSidecar> readXmp(std::string_view packet) {
 }
 
 Result<std::string> writeXmp(const XmpSidecar& sidecar) {
-    initExiv2();
+    const XmpScope scope;
     Exiv2::XmpData xmp;
     try {
         if (Status s = addTags(xmp, sidecar); !s)

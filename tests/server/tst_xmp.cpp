@@ -103,6 +103,24 @@ class TestXmp : public QObject {
     }
 
 private slots:
+    // Found by fuzz_xmp: exiv2 registers a packet's namespaces process-wide, and a packet binding
+    // "lr" and "stDim" to other URIs rebound them for every later sidecar Pinhole wrote. First in
+    // the suite on purpose: once the XMP toolkit has seen the real namespaces (any earlier write
+    // registers them), it gives the impostors other prefixes and the bug no longer shows.
+    void aSidecarCannotRebindAKnownPrefixForLaterOnes() {
+        const std::string hostile =
+            "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
+            "<rdf:Description rdf:about='' xmlns:lr='http://ns.adobe.com/lightroom/0.0/' "
+            "xmlns:stDim='http://example.org/not-dimensions#'><lr:hierarchicalSubject><rdf:Bag><rdf:li>A|B</rdf:li>"
+            "</rdf:Bag></lr:hierarchicalSubject><stDim:w>1</stDim:w></rdf:Description></rdf:RDF></x:xmpmeta>";
+        QVERIFY(readXmp(hostile));
+        // (exiftool forgives a wrong namespace URI here; digiKam and Lightroom do not.)
+        const std::string packet = *writeXmp(example());
+        QVERIFY2(packet.find("\"http://ns.adobe.com/lightroom/1.0/\"") != std::string::npos, packet.c_str());
+        QVERIFY2(packet.find("\"http://ns.adobe.com/xap/1.0/sType/Dimensions#\"") != std::string::npos, packet.c_str());
+        QVERIFY(packet.find("lightroom/0.0") == std::string::npos && packet.find("example.org") == std::string::npos);
+    }
+
     void exiftoolReadsWhatPinholeWrites() {
         const XmpSidecar s = example();
         auto packet = writeXmp(s);
