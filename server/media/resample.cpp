@@ -248,6 +248,8 @@ VImage resample(const VImage& image, int width, int height) {
         void operator()(VipsRegion* region) const { g_object_unref(region); }
     };
     const std::unique_ptr<VipsRegion, RegionUnref> region(vips_region_new(in));
+    if (!region)
+        throw vips::VError();
     const std::size_t stripBytes = std::size_t(kStrip) * std::size_t(bands);
     const auto shortened = std::make_unique_for_overwrite<std::uint8_t[]>(inRowBytes * kStrip);
     const auto turned = std::make_unique_for_overwrite<std::uint8_t[]>(std::size_t(in->Xsize) * stripBytes);
