@@ -29,7 +29,7 @@ install(FILES ${pkgdir}/systemd/pinholed.service DESTINATION /lib/systemd/system
 pinhole_gzip(${pkgdir}/man/pinholed.8 ${gendir}/pinholed.8.gz)
 install(FILES ${gendir}/pinholed.8.gz DESTINATION share/man/man8 COMPONENT server)
 pinhole_gzip(${pkgdir}/changelog ${gendir}/changelog.Debian.gz)
-foreach(doc configuration.md operations.md)
+foreach(doc admin-guide.md configuration.md operations.md)
   install(FILES ${PROJECT_SOURCE_DIR}/docs/${doc} DESTINATION share/doc/pinhole-server COMPONENT server)
 endforeach()
 install(FILES ${pkgdir}/copyright ${gendir}/changelog.Debian.gz DESTINATION share/doc/pinhole-server
@@ -58,6 +58,9 @@ if(TARGET pinhole)
     list(APPEND generated ${png})
     install(FILES ${png} DESTINATION share/icons/hicolor/${size}x${size}/apps COMPONENT app)
   endforeach()
+  install(FILES ${PROJECT_SOURCE_DIR}/docs/user-guide.md DESTINATION share/doc/pinhole COMPONENT app)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/images/user-guide DESTINATION share/doc/pinhole/images
+          COMPONENT app)
   install(FILES ${pkgdir}/copyright ${gendir}/changelog.Debian.gz DESTINATION share/doc/pinhole COMPONENT app)
 endif()
 
