@@ -23,7 +23,8 @@ step() { printf '\n== %s\n' "$*"; }
 fail() { printf 'test-package: FAIL: %s\n' "$*" >&2; exit 1; }
 pass() { printf '  ok: %s\n' "$*"; }
 
-[ "$(id -u)" -eq 0 ] || fail "needs root (dpkg -i); run it as root or in a disposable container"
+# dpkg -i needs root: as install-deps.sh does, ask sudo when not root.
+[ "$(id -u)" -eq 0 ] || exec sudo "$0" "$@"
 if dpkg-query -W -f='${Status}' pinhole-server 2>/dev/null | grep -q installed || [ -e /var/lib/pinhole ]; then
     fail "pinhole-server is installed or /var/lib/pinhole exists on this machine; this test installs and purges the packages, so remove them first (dpkg -P pinhole pinhole-server)"
 fi
