@@ -190,13 +190,14 @@ void Daemon::reload() {
     systemd::notifyReloading();
     auto fresh = m_configSource ? m_configSource() : Result<Config>(m_config);
     if (!fresh) {
-        log::error("config_reload_failed", {{"error", fresh.status().message()}, {"kept", "the running configuration"}});
+        log::error("config_reload_failed",
+                   {{"error", fresh.status().message()}, {"kept", "the running configuration"}});
     } else {
         log::setMinimumLevel(*log::levelNamed(fresh->logLevel));
         // At warn so that it shows under every level but "error".
-        log::warn("config_reloaded", {{"applied", "log.level"},
-                                      {"log_level", fresh->logLevel},
-                                      {"restart_needed_for", "every other setting"}});
+        log::warn(
+            "config_reloaded",
+            {{"applied", "log.level"}, {"log_level", fresh->logLevel}, {"restart_needed_for", "every other setting"}});
     }
     systemd::notifyReady("Serving on " + m_api->baseUrl);
 }
