@@ -3,6 +3,8 @@
 #   make test   set up, build, run every suite (and the sanitizer build of the Qt-free libraries)
 #   make bench  run the benchmarks (B=<name> for one); JSON lands in build/bench/
 #   make fuzz   run every libFuzzer target of tests/fuzz for FUZZ_SECONDS (default 60) each
+#   make package        the Debian packages pinhole-server and pinhole, in build/packages/
+#   make test-package   build them, lint them, install, run, remove and purge them (needs root)
 SHELL := /bin/bash
 PRESET := $(if $(CI),ci,default)
 JOBS ?= $(shell nproc)
@@ -11,7 +13,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 20
 
-.PHONY: setup build build-asan build-fuzz run test test-main test-asan test-fuzz fuzz bench format tidy clean
+.PHONY: setup build build-asan build-fuzz run test test-main test-asan test-fuzz test-package fuzz package bench format tidy clean
 
 setup:
 	@./packaging/install-deps.sh
@@ -48,7 +50,17 @@ fuzz: build-fuzz
 test-fuzz:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
-test: test-main test-asan test-fuzz
+# CPack (cmake/PinholePackaging.cmake); the .debs land in build/packages/.
+package: build
+	@rm -f build/packages/*.deb
+	@cd build && cpack --config CPackConfig.cmake
+
+# lintian, desktop-file-validate, appstreamcli, systemd-analyze, then dpkg -i / -r / -P on this
+# machine (packaging/test-packages.sh says what it checks and what it leaves behind).
+test-package: package
+	@./packaging/test-packages.sh build/packages
+
+test: test-main test-asan test-fuzz test-package
 
 bench: build
 	@./bench/run.sh $(B)

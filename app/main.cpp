@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
     QGuiApplication::setApplicationName("pinhole");
     QGuiApplication::setOrganizationName("Pinhole");
     QGuiApplication::setApplicationVersion(PINHOLE_VERSION);
+    // The launcher packaging/desktop/org.pinhole.Pinhole.desktop: Wayland app id and icon.
+    QGuiApplication::setDesktopFileName("org.pinhole.Pinhole");
 
     QCommandLineParser parser;
     parser.setApplicationDescription("Pinhole: your photo library, offline first, shared with the people you choose.");

@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   # server and sync libraries
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev libsqlite3-dev sqlite3 libssl-dev libsodium-dev libcurl4-openssl-dev
-  libvips-dev libexiv2-dev libtomlplusplus-dev
+  libvips-dev libexiv2-dev libtomlplusplus-dev libsystemd-dev
   # desktop app (Qt 6.4 Quick)
   qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools libgl-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
@@ -17,6 +17,9 @@ packages=(
   qml6-module-qtquick-dialogs qml6-module-qttest qml6-module-qtqml
   # tests: real clients and tools the end-to-end suites drive
   curl openssl toot xvfb xauth xdotool imagemagick libimage-exiftool-perl libvips-tools procps
+  # packages (make package, make test-package): CPack's dpkg-shlibdeps, lint, desktop and
+  # AppStream validators, systemd-analyze, the maintainer scripts' helpers, setpriv
+  dpkg-dev fakeroot lintian desktop-file-utils appstream systemd init-system-helpers adduser util-linux man-db
   # benchmarks, profiling, fuzzing
   wrk nginx-light hyperfine valgrind clang-14 libclang-rt-14-dev clang-format clang-tidy
   # thumbs benchmark inputs: real photographs (2560x1600), scaled up to 13 MP by bench/thumbs.sh

@@ -31,6 +31,13 @@ void setMinimumLevel(Level level) {
     g_minimum = level;
 }
 
+std::optional<Level> levelNamed(std::string_view name) {
+    for (Level l : {Level::Debug, Level::Info, Level::Warn, Level::Error})
+        if (name == levelName(l))
+            return l;
+    return std::nullopt;
+}
+
 void setSink(std::function<void(std::string_view)> sink) {
     std::lock_guard lock(g_mutex);
     g_sink = std::move(sink);

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -41,6 +42,8 @@ private:
 using Field = std::pair<std::string_view, Value>;
 
 void setMinimumLevel(Level level);
+// "debug", "info", "warn" or "error"; nullopt for anything else.
+std::optional<Level> levelNamed(std::string_view name);
 // Replaces where lines go (default: stderr). The sink receives one complete line without '\n'.
 void setSink(std::function<void(std::string_view line)> sink);
 

@@ -74,7 +74,9 @@ int fail(const std::string& message) {
     return 1;
 }
 
-Result<Config> buildConfig(const po::variables_map& vm) {
+// Defaults, then the --config file, then the flags; validated, without side effects (SIGHUP
+// reads it again).
+Result<Config> readConfig(const po::variables_map& vm) {
     Config config;
     if (vm.count("config"))
         PINHOLE_TRY(loadConfigFile(vm["config"].as<std::string>(), config));
@@ -103,14 +105,16 @@ Result<Config> buildConfig(const po::variables_map& vm) {
         else
             return invalidArgument("--registration must be open, approval or closed");
     }
-    if (config.logLevel == "debug")
-        log::setMinimumLevel(log::Level::Debug);
-    else if (config.logLevel == "warn")
-        log::setMinimumLevel(log::Level::Warn);
-    else if (config.logLevel == "error")
-        log::setMinimumLevel(log::Level::Error);
-    else if (config.logLevel != "info")
+    if (!log::levelNamed(config.logLevel))
         return invalidArgument("log level must be debug, info, warn or error");
+    return config;
+}
+
+// readConfig, then the log level takes effect.
+Result<Config> buildConfig(const po::variables_map& vm) {
+    auto config = readConfig(vm);
+    if (config)
+        log::setMinimumLevel(*log::levelNamed(config->logLevel));
     return config;
 }
 
@@ -161,6 +165,7 @@ int serve(const std::vector<std::string>& args) {
     auto daemon = Daemon::create(std::move(config).value());
     if (!daemon)
         return fail(daemon.status().message());
+    (*daemon)->reloadFrom([vm = *vm] { return readConfig(vm); });
     auto url = (*daemon)->listen();
     if (!url)
         return fail(url.status().message());

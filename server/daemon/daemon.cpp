@@ -2,6 +2,7 @@
 
 #include "auth/crypto.h"
 #include "core/log.h"
+#include "daemon/systemd.h"
 #include "http/tlscert.h"
 #include "social/counters.h"
 
@@ -174,11 +175,31 @@ Result<std::string> Daemon::listen() {
 }
 
 void Daemon::run() {
+    m_http->onStopping([] { systemd::notifyStopping(); });
+    m_http->onReload([this] { reload(); });
     m_ready = true;
+    systemd::notifyReady("Serving on " + m_api->baseUrl);
     m_http->run();
     m_ready = false;
     m_jobWorkers->stop();
     m_events->stop();
+}
+
+// On the handler pool (HttpServer::onReload). m_config stays as it was: other threads read it.
+void Daemon::reload() {
+    systemd::notifyReloading();
+    auto fresh = m_configSource ? m_configSource() : Result<Config>(m_config);
+    if (!fresh) {
+        log::error("config_reload_failed",
+                   {{"error", fresh.status().message()}, {"kept", "the running configuration"}});
+    } else {
+        log::setMinimumLevel(*log::levelNamed(fresh->logLevel));
+        // At warn so that it shows under every level but "error".
+        log::warn(
+            "config_reloaded",
+            {{"applied", "log.level"}, {"log_level", fresh->logLevel}, {"restart_needed_for", "every other setting"}});
+    }
+    systemd::notifyReady("Serving on " + m_api->baseUrl);
 }
 
 void Daemon::stop() {

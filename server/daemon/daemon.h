@@ -6,6 +6,7 @@
 #include "api/context.h"
 #include "auth/oauthservice.h"
 #include "core/config.h"
+#include "feed/homefeed.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -13,7 +14,6 @@
 #include "jobs/workerpool.h"
 #include "media/library.h"
 #include "media/uploads.h"
-#include "feed/homefeed.h"
 #include "social/eventlog.h"
 #include "social/followservice.h"
 #include "social/notifications.h"
@@ -21,6 +21,7 @@
 #include "store/store.h"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 namespace pinhole::server {
@@ -34,7 +35,12 @@ public:
     // Binds the configured address and starts the job workers; returns the public base URL
     // ("http://127.0.0.1:8470").
     Result<std::string> listen();
-    // Serves until stop() or SIGINT/SIGTERM, then lets the running jobs finish.
+    // Where SIGHUP re-reads the configuration (the file and the flags). Only what is safe to
+    // change under load is applied: the log level; the rest takes effect on restart, and the log
+    // says so. REQUIRES: before run().
+    void reloadFrom(std::function<Result<Config>()> source) { m_configSource = std::move(source); }
+    // Serves until stop() or SIGINT/SIGTERM, then lets the running jobs finish. Tells systemd
+    // READY=1 once /readyz answers and STOPPING=1 when shutdown begins (daemon/systemd.h).
     void run();
     void stop();
 
@@ -46,6 +52,7 @@ public:
 
 private:
     explicit Daemon(Config config) : m_config(std::move(config)) {}
+    void reload();
 
     Config m_config;
     std::unique_ptr<store::Store> m_store;
@@ -68,6 +75,7 @@ private:
     std::unique_ptr<http::HttpServer> m_http;
     std::unique_ptr<api::ApiContext> m_api;
     std::atomic<bool> m_ready{false};
+    std::function<Result<Config>()> m_configSource;
     std::string m_fingerprint;
 };
 

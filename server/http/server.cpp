@@ -61,7 +61,7 @@ Request toRequest(const bhttp::request_parser<bhttp::string_body>& parser, const
 struct HttpServer::Impl {
     Impl(const Router& r, ServerLimits l, HttpMetrics& m)
         : router(r), limits(l), metrics(m), io(static_cast<int>(l.ioThreads)), blocking(l.handlerThreads), acceptor(io),
-          signals(io, SIGINT, SIGTERM), graceTimer(io) {}
+          signals(io, SIGINT, SIGTERM), reloadSignals(io, SIGHUP), graceTimer(io) {}
 
     const Router& router;
     ServerLimits limits;
@@ -70,7 +70,10 @@ struct HttpServer::Impl {
     asio::thread_pool blocking;
     tcp::acceptor acceptor;
     asio::signal_set signals;
+    asio::signal_set reloadSignals;
     asio::steady_timer graceTimer;
+    std::function<void()> stoppingHook; // set before run(), then only read
+    std::function<void()> reloadHook;
     std::optional<ssl::context> tls;
     bool stopping = false; // read and written on io's threads under sessionsMutex
 
@@ -92,6 +95,7 @@ struct HttpServer::Impl {
     template <class Stream>
     awaitable<std::pair<bool, std::uint64_t>> writeResponse(Stream& stream, Response& response, bool head, bool close);
     void beginStop();
+    void awaitReload();
     void sessionEnded(std::uint64_t id);
 };
 
@@ -145,6 +149,7 @@ void HttpServer::run() {
             impl.beginStop();
         }
     });
+    impl.awaitReload();
     asio::co_spawn(impl.io, impl.acceptLoop(), asio::detached);
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < impl.limits.ioThreads; ++i)
@@ -160,6 +165,24 @@ void HttpServer::stop() {
     asio::post(m_impl->io, [impl = m_impl.get()] { impl->beginStop(); });
 }
 
+void HttpServer::onStopping(std::function<void()> hook) {
+    m_impl->stoppingHook = std::move(hook);
+}
+
+void HttpServer::onReload(std::function<void()> hook) {
+    m_impl->reloadHook = std::move(hook);
+}
+
+void HttpServer::Impl::awaitReload() {
+    reloadSignals.async_wait([this](const boost::system::error_code& ec, int) {
+        if (ec)
+            return; // cancelled by beginStop()
+        if (reloadHook)
+            asio::post(blocking, reloadHook);
+        awaitReload();
+    });
+}
+
 void HttpServer::Impl::beginStop() {
     std::vector<std::shared_ptr<SessionHandle>> toClose;
     {
@@ -170,9 +193,12 @@ void HttpServer::Impl::beginStop() {
         for (auto& [id, h] : sessions)
             toClose.push_back(h);
     }
+    if (stoppingHook)
+        stoppingHook();
     boost::system::error_code ignored;
     acceptor.close(ignored);
     signals.cancel(ignored);
+    reloadSignals.cancel(ignored);
     for (auto& h : toClose) {
         asio::post(h->executor, [h] {
             if (h->idle && h->tcp)

@@ -12,7 +12,7 @@
 //
 // Shutdown (stop(), SIGINT, SIGTERM): stop accepting, close idle connections at once, let each
 // in-flight request finish and answer it with "Connection: close", then return from run();
-// connections still busy after `shutdownGrace` are dropped.
+// connections still busy after `shutdownGrace` are dropped. SIGHUP runs the reload hook.
 #pragma once
 
 #include "core/status.h"
@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -62,6 +63,13 @@ public:
 
     // Graceful stop; thread-safe, idempotent.
     void stop();
+
+    // Runs once when shutdown begins, on an I/O thread: must be quick (a datagram, a flag).
+    // REQUIRES: before run().
+    void onStopping(std::function<void()> hook);
+    // Runs on each SIGHUP, on the handler pool (it may read files). Without a hook SIGHUP is
+    // ignored (not the default action, which terminates). REQUIRES: before run().
+    void onReload(std::function<void()> hook);
 
 private:
     struct Impl;
