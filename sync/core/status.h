@@ -27,6 +27,7 @@ enum class Code {
     Unprocessable,        // well-formed but semantically refused
     TooManyRequests,      // rate limited; see Status::retryAfterSeconds
     Unavailable,          // the server is unreachable or answered 5xx: try again later
+    Untrusted,            // the server's TLS certificate is not trusted, or not the pinned key
     Internal,             // a bug or an I/O failure; details go to the log, not the client
 };
 

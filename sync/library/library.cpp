@@ -18,6 +18,12 @@ namespace {
 std::int64_t i64(std::uint64_t v) {
     return static_cast<std::int64_t>(v);
 }
+
+// Tags are annotations of the built-in `tag` schema (docs/protocol.md §3.2).
+std::string tagPayload(const std::string& sha256, const std::string& label) {
+    return json::serialize(
+        json::object{{"asset_sha256", sha256}, {"schema", "tag"}, {"data", json::object{{"label", label}}}});
+}
 } // namespace
 
 Result<std::uint64_t> Library::stamp() {
@@ -284,7 +290,7 @@ Status Library::addTag(const std::string& sha256, const std::string& label) {
                     .bind(3, i64(*hlc))
                     .run());
     PINHOLE_TRY(
-        enqueue("tag.add", json::serialize(json::object{{"asset_sha256", sha256}, {"label", label}}), *hlc));
+        enqueue("annotation.upsert", tagPayload(sha256, label), *hlc));
     return tx.commit();
 }
 
@@ -304,7 +310,7 @@ Status Library::removeTag(const std::string& sha256, const std::string& label) {
                     .bind(3, label)
                     .run());
     PINHOLE_TRY(
-        enqueue("tag.remove", json::serialize(json::object{{"asset_sha256", sha256}, {"label", label}}), *hlc));
+        enqueue("annotation.delete", tagPayload(sha256, label), *hlc));
     return tx.commit();
 }
 
@@ -324,22 +330,9 @@ Status Library::setCaption(const std::string& sha256, const std::string& text) {
                     .bind(3, *assetId)
                     .run());
     PINHOLE_TRY(
-        enqueue("caption.set", json::serialize(json::object{{"asset_sha256", sha256}, {"text", text}}), *hlc));
-    return tx.commit();
-}
-
-Status Library::trash(const std::string& sha256) {
-    auto& db = m_store.db();
-    store::Transaction tx(db);
-    PINHOLE_TRY(tx.status());
-    auto assetId = assetIdOf(sha256);
-    if (!assetId)
-        return assetId.status();
-    auto hlc = stamp();
-    if (!hlc)
-        return hlc.status();
-    PINHOLE_TRY(db.prepare("UPDATE assets SET trashed = 1 WHERE id = ?").bind(1, *assetId).run());
-    PINHOLE_TRY(enqueue("asset.trash", json::serialize(json::object{{"asset_sha256", sha256}}), *hlc));
+        enqueue("asset.update",
+                json::serialize(json::object{{"asset_sha256", sha256}, {"set", json::object{{"description", text}}}}),
+                *hlc));
     return tx.commit();
 }
 
@@ -360,15 +353,14 @@ Result<std::string> Library::post(const std::vector<std::string>& sha256s, const
     auto hlc = stamp();
     if (!hlc)
         return hlc.status();
-    std::string postId = randomUuid();
-    PINHOLE_TRY(enqueue("post.create",
-                        json::serialize(json::object{{"post_id", postId},
-                                                     {"asset_sha256s", hashes},
-                                                     {"caption", caption},
-                                                     {"visibility", visibility}}),
-                        *hlc));
+    auto opId = Outbox(db).enqueue(
+        "post.create",
+        json::serialize(json::object{{"media_sha256s", hashes}, {"text", caption}, {"visibility", visibility}}), *hlc,
+        wallMillis());
+    if (!opId)
+        return opId.status();
     PINHOLE_TRY(tx.commit());
-    return postId;
+    return *opId;
 }
 
 Status Library::like(const std::string& statusId) {

@@ -3,8 +3,9 @@
 // the local tables and queues its outbox operation in ONE transaction, so the UI never waits
 // on the network and a crash keeps both or neither.
 //
-// Assets are known by their SHA-256 on this side (the server id arrives with the upload), so
-// operations name assets by hash; the push loop sends them once the asset is uploaded.
+// Operations are queued in the kinds of docs/protocol.md §3.2, except that assets are named by
+// their SHA-256 (`asset_sha256`, `media_sha256s`): the server id arrives with the upload, and
+// the push loop puts it in (replication/push.cpp) once the asset is uploaded.
 //
 // Threading: use from the thread that holds the store (the engine's mutex).
 #pragma once
@@ -78,8 +79,7 @@ public:
     Status addTag(const std::string& sha256, const std::string& label);
     Status removeTag(const std::string& sha256, const std::string& label);
     Status setCaption(const std::string& sha256, const std::string& text);
-    Status trash(const std::string& sha256);
-    // Queues a post of these assets (by hash, in order) with a caption.
+    // Queues a post of these assets (by hash, in order) with a caption; returns its op id.
     Result<std::string> post(const std::vector<std::string>& sha256s, const std::string& caption,
                              const std::string& visibility = "public");
     Status like(const std::string& statusId);

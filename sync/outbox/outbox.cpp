@@ -80,11 +80,13 @@ Result<std::vector<Operation>> Outbox::takeDue(int limit, std::uint64_t now) {
     store::Transaction tx(m_db);
     PINHOLE_TRY(tx.status());
     auto q = m_db.prepare(std::string("SELECT ") + kColumns +
-                          " FROM outbox WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY seq LIMIT ?");
-    q.bind(1, static_cast<std::int64_t>(now)).bind(2, limit);
+                          " FROM outbox WHERE state = 'queued' ORDER BY seq LIMIT ?");
+    q.bind(1, limit);
     auto ops = collect(q);
     if (!ops)
         return ops.status();
+    const auto notDue = std::find_if(ops->begin(), ops->end(), [&](const Operation& op) { return op.nextAttemptAt > now; });
+    ops->erase(notDue, ops->end());
     for (auto& op : *ops) {
         PINHOLE_TRY(transition(op.id, OpState::Queued, OpState::Sending, now));
         op.state = OpState::Sending;
@@ -115,8 +117,14 @@ Status Outbox::markApplied(const std::string& id, std::string_view result, std::
     return m_db.changes() == 1 ? Status::ok() : Status(Code::Conflict, "operation " + id + " is not sending");
 }
 
-Status Outbox::release(const std::string& id, std::uint64_t now) {
-    return transition(id, OpState::Sending, OpState::Queued, now);
+Status Outbox::release(const std::string& id, std::uint64_t retryAt, std::uint64_t now) {
+    PINHOLE_TRY(m_db.prepare("UPDATE outbox SET state = 'queued', next_attempt_at = ?, updated_at = ? "
+                             "WHERE op_id = ? AND state = 'sending'")
+                    .bind(1, static_cast<std::int64_t>(retryAt))
+                    .bind(2, static_cast<std::int64_t>(now))
+                    .bind(3, id)
+                    .run());
+    return m_db.changes() == 1 ? Status::ok() : Status(Code::Conflict, "operation " + id + " is not sending");
 }
 
 Status Outbox::markRetry(const std::string& id, std::string_view reason, std::uint64_t retryAt, std::uint64_t now) {
@@ -215,7 +223,8 @@ Result<OutboxCounts> Outbox::counts() {
 }
 
 Result<std::optional<std::uint64_t>> Outbox::nextDue() {
-    auto q = m_db.prepare("SELECT min(next_attempt_at) FROM outbox WHERE state = 'queued'");
+    // The head of the queue decides (nothing overtakes it).
+    auto q = m_db.prepare("SELECT next_attempt_at FROM outbox WHERE state = 'queued' ORDER BY seq LIMIT 1");
     auto row = q.step();
     if (!row)
         return row.status();

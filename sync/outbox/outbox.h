@@ -31,6 +31,10 @@ namespace pinhole::sync {
 // recoverInterrupted() (at start-up) returns Sending to Queued: the process died waiting for
 // an answer; sending again is safe because the server applies an operation id at most once.
 // Applied and Discarded rows are kept (the history the user can look at); nothing is deleted.
+//
+// Order: operations leave in `seq` order and none overtakes an earlier one that is waiting
+// for its retry time (takeDue stops at it), so the server sees each entity's changes in the
+// order they were made. Parked operations are out of the queue and block nothing.
 enum class OpState { Queued, Sending, Applied, Parked, Discarded };
 
 const char* toString(OpState state);
@@ -67,12 +71,14 @@ public:
     Result<std::string> enqueue(std::string_view kind, std::string_view payload, std::uint64_t hlc,
                                 std::uint64_t now);
 
-    // Up to `limit` queued operations due at `now`, oldest first, moved to Sending.
+    // Up to `limit` queued operations, oldest first, moved to Sending; stops at the first one
+    // not due at `now`.
     Result<std::vector<Operation>> takeDue(int limit, std::uint64_t now);
 
     Status markApplied(const std::string& id, std::string_view result, std::uint64_t now);
-    // Back to Queued without counting an attempt (the request never got an answer).
-    Status release(const std::string& id, std::uint64_t now);
+    // Back to Queued without counting an attempt (the request never got an answer, or the
+    // operation waits for its photos' upload), due again at `retryAt`.
+    Status release(const std::string& id, std::uint64_t retryAt, std::uint64_t now);
     // A transient failure: retried at `retryAt`, or parked once kMaxAttempts is reached.
     Status markRetry(const std::string& id, std::string_view reason, std::uint64_t retryAt, std::uint64_t now);
     Status markParked(const std::string& id, std::string_view reason, std::uint64_t now);

@@ -160,7 +160,7 @@ private slots:
         std::vector<std::string> kinds;
         for (const auto& op : ops)
             kinds.push_back(op.kind);
-        QCOMPARE(kinds, (std::vector<std::string>{"tag.add", "tag.add", "tag.remove", "caption.set"}));
+        QCOMPARE(kinds, (std::vector<std::string>{"annotation.upsert", "annotation.upsert", "annotation.delete", "asset.update"}));
         for (std::size_t i = 1; i < ops.size(); ++i)
             QVERIFY(ops[i].hlc > ops[i - 1].hlc);
     }

@@ -91,6 +91,28 @@ private slots:
         QCOMPARE(outbox.takeDue(10, 5000)->size(), std::size_t(1));
     }
 
+    void aLaterOperationNeverOvertakesOneWaitingForItsRetry() {
+        const auto first = enqueue(1), second = enqueue(2);
+        Outbox outbox(m_store->db());
+        QCOMPARE(outbox.takeDue(1, 100)->size(), std::size_t(1));
+        QVERIFY(outbox.markRetry(first, "HTTP 503", 5000, 100).isOk());
+        QVERIFY(outbox.takeDue(10, 200)->empty()); // `second` waits behind `first`
+        auto batch = outbox.takeDue(10, 5000).value();
+        QCOMPARE(batch.size(), std::size_t(2));
+        QCOMPARE(batch[0].id, first);
+        QCOMPARE(batch[1].id, second);
+    }
+
+    void aParkedOperationBlocksNothing() {
+        const auto first = enqueue(1), second = enqueue(2);
+        Outbox outbox(m_store->db());
+        QCOMPARE(outbox.takeDue(1, 100)->size(), std::size_t(1));
+        QVERIFY(outbox.markParked(first, "refused", 100).isOk());
+        auto batch = outbox.takeDue(10, 100).value();
+        QCOMPARE(batch.size(), std::size_t(1));
+        QCOMPARE(batch[0].id, second);
+    }
+
     void anOperationIsNotRetriedForever() {
         const auto id = enqueue();
         Outbox outbox(m_store->db());
@@ -109,7 +131,7 @@ private slots:
         Outbox outbox(m_store->db());
         for (int i = 0; i < Outbox::kMaxAttempts * 2; ++i) {
             QVERIFY(outbox.takeDue(10, 100).isOk());
-            QVERIFY(outbox.release(id, 100).isOk());
+            QVERIFY(outbox.release(id, 100, 100).isOk());
         }
         auto op = outbox.find(id).value();
         QCOMPARE(op->state, OpState::Queued); // an offline client keeps everything queued
