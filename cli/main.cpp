@@ -231,7 +231,8 @@ int main(int argc, char** argv) {
         if (*key) {
             // Trust on first use: a self-signed server's key is pinned now and required later.
             std::cerr << "pinhole-cli: " << url << " has a certificate no authority signed; pinning its key\n"
-                      << "SHA-256 fingerprint of the key: " << (*key)->fingerprint << "\n";
+                      << "certificate fingerprint (SHA-256; compare with `pinholed admin fingerprint`): "
+                      << (*key)->fingerprint << "\n";
             pin = (*key)->pin;
         }
         const std::string password = readPassword(options.count("--password-stdin") > 0);

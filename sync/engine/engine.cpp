@@ -85,6 +85,8 @@ Status Engine::login(const std::string& url, const std::string& username, const 
                                                          {"scope", "read write follow"}})});
     if (!token)
         return token.status();
+    if (token->status == 400 || token->status == 401) // OAuth answers invalid_grant with 400
+        return Status(Code::Unauthenticated, net::errorOf(*token, "signing in as " + username).message());
     if (token->status != 200)
         return net::errorOf(*token, "signing in");
     boost::system::error_code ec;

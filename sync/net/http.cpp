@@ -148,17 +148,21 @@ Result<ServerKey> fetchServerKey(const std::string& url) {
     BIO_free(bio);
     if (!cert)
         return Status(Code::Unavailable, url + " presented an unreadable certificate");
-    unsigned char* der = nullptr;
-    const int derSize = i2d_PUBKEY(X509_get0_pubkey(cert), &der);
+    auto derOf = [](auto* object, auto encode) {
+        unsigned char* der = nullptr;
+        const int size = encode(object, &der);
+        std::string bytes = size > 0 ? std::string(reinterpret_cast<char*>(der), static_cast<std::size_t>(size)) : std::string();
+        OPENSSL_free(der);
+        return bytes;
+    };
+    const std::string key = derOf(X509_get0_pubkey(cert), [](EVP_PKEY* k, unsigned char** out) { return i2d_PUBKEY(k, out); });
+    const std::string certificate = derOf(cert, [](X509* c, unsigned char** out) { return i2d_X509(c, out); });
     X509_free(cert);
-    if (derSize <= 0)
+    if (key.empty() || certificate.empty())
         return Status(Code::Unavailable, url + " presented a certificate without a usable key");
-    const std::string key(reinterpret_cast<char*>(der), static_cast<std::size_t>(derSize));
-    OPENSSL_free(der);
-    const std::string digest = hexToBytes(sha256Hex(key));
     ServerKey out;
-    out.pin = "sha256//" + base64(digest);
-    const std::string hex = sha256Hex(key);
+    out.pin = "sha256//" + base64(hexToBytes(sha256Hex(key)));
+    const std::string hex = sha256Hex(certificate);
     for (std::size_t i = 0; i < hex.size(); i += 2) {
         if (i)
             out.fingerprint += ':';

@@ -70,8 +70,9 @@ private:
 };
 
 // The server's public key pin for trust on first use: connects without verifying, and returns
-// "sha256//<base64>" of the key the server presented, and a human fingerprint (hex pairs) of
-// it to show the user.
+// "sha256//<base64>" of the key the server presented (the pin survives a certificate renewed
+// with the same key), and the certificate's SHA-256 fingerprint ("AB:CD:..."), the one
+// `pinholed admin fingerprint` prints, for the user to compare.
 struct ServerKey {
     std::string pin;
     std::string fingerprint;
