@@ -70,6 +70,11 @@ Status applyAsset(store::Database& db, const std::string& id, const json::object
     if (!p)
         return p.status();
     const bool keepCaption = pending.int64(0) > 0;
+    // The server has these bytes: whatever our upload journal says, nothing is left to send.
+    PINHOLE_TRY(db.prepare("UPDATE uploads SET state = 'done', reason = 'the server has the photo' "
+                           "WHERE asset_id = ? AND state IN ('pending', 'uploading')")
+                    .bind(1, localId)
+                    .run());
     return db.prepare("UPDATE assets SET server_id = ?, trashed = 0, caption = CASE WHEN ? THEN caption ELSE ? END "
                       "WHERE id = ?")
         .bind(1, id)

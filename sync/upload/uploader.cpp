@@ -143,6 +143,7 @@ Status Uploader::resumeOffset(Job& job) {
     if (r->status != 200 || !r->header("upload-offset"))
         return net::errorOf(*r, "asking where the upload stands");
     job.offset = std::stoll(*r->header("upload-offset"));
+    job.serverId = r->header("pinhole-asset-id").value_or(""); // complete before we recorded it
     return Status::ok();
 }
 
@@ -207,6 +208,11 @@ Status Uploader::upload(Job& job, UploadReport& report, std::uint64_t now) {
         return park(job, "the file is no longer where it was imported from", report);
 
     Status s = job.location.empty() ? create(job) : resumeOffset(job);
+    if (s && job.offset >= job.size && !job.serverId.empty()) { // we died after the last PATCH
+        PINHOLE_TRY(finish(job, job.serverId));
+        ++report.uploaded;
+        return Status::ok();
+    }
     std::ifstream in(source, std::ios::binary);
     std::string chunk;
     while (s && job.offset < job.size) {
@@ -251,8 +257,8 @@ Status Uploader::upload(Job& job, UploadReport& report, std::uint64_t now) {
             return Status::ok();
         }
     }
-    if (s)
-        return Status::ok();
+    if (s) // HEAD says complete, yet names no asset
+        return park(job, "the server has the whole upload but names no asset", report);
     switch (s.code()) {
     case Code::Unavailable:
         return s; // no answer at all: nothing to count, resume next time

@@ -70,6 +70,7 @@ private:
         std::string location; // path of the tus upload, empty before creation
         std::int64_t offset = 0;
         int attempts = 0;
+        std::string serverId; // from HEAD, when the server finished the upload already
     };
     Result<std::vector<Job>> due(std::uint64_t now);
     Status skipKnown(std::vector<Job>& jobs, UploadReport& report);
