@@ -231,6 +231,58 @@ private slots:
             QCOMPARE(count(*e, "SELECT count(*) FROM mirror WHERE kind = 'like' AND id = '" + bobPost.toStdString() + "'"), 1);
     }
 
+    void aPullCutByTheServerStoppingResumesAndAppliesNothingTwice() {
+        // Two clients in step with the server (their snapshots done).
+        auto reference = client();
+        auto e = client();
+        QVERIFY(reference && e);
+        SETTLE(*reference);
+        SETTLE(*e);
+        // Then changes to pull: photos of alice's library, from another computer.
+        auto source = client();
+        QVERIFY(source);
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(!importPhoto(*source, QString("pull%1.jpg").arg(i)).empty());
+        SETTLE(*source);
+
+        // The reference pulls them in one go, one change a page.
+        net::HttpClient refHttp;
+        refHttp.setBearer(*reference->store().meta("access_token"));
+        Puller refPuller(reference->store(), refHttp, m_server.baseUrl().toStdString());
+        refPuller.setPageSize(1);
+        auto whole = refPuller.run();
+        QVERIFY(whole.isOk());
+        QVERIFY(whole->changes >= 4);
+
+        // The same pull, cut: the server stops after the second committed page.
+        net::HttpClient http;
+        http.setBearer(*e->store().meta("access_token"));
+        int pages = 0;
+        int changesBeforeCut = 0;
+        Puller cut(e->store(), http, m_server.baseUrl().toStdString());
+        cut.setPageSize(1);
+        cut.onPage([&](int changes) {
+            changesBeforeCut += changes;
+            if (++pages == 2)
+                m_server.stop();
+        });
+        auto first = cut.run();
+        QVERIFY(!first.isOk());
+        QCOMPARE(first.status().code(), Code::Unavailable);
+
+        QVERIFY(m_server.start());
+        QVERIFY(e->setServerUrl(m_server.baseUrl().toStdString()).isOk());
+        Puller resumed(e->store(), http, m_server.baseUrl().toStdString());
+        resumed.setPageSize(1);
+        auto rest = resumed.run();
+        QVERIFY2(rest.isOk(), rest.isOk() ? "" : rest.status().message().c_str());
+        QCOMPARE(rest->resets, 0); // the cursor survived the restart
+        // The pages before the cut plus the rest are exactly the reference's: none twice.
+        QCOMPARE(changesBeforeCut + rest->changes, whole->changes);
+        QCOMPARE(count(*e, "SELECT count(*) FROM mirror"), count(*reference, "SELECT count(*) FROM mirror"));
+        QCOMPARE(count(*e, "SELECT count(*) FROM assets"), count(*reference, "SELECT count(*) FROM assets"));
+    }
+
     void aClientInStepGetsOneNewChangeInOneRoundTrip() {
         auto e = client();
         QVERIFY(e);
