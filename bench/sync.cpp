@@ -76,13 +76,24 @@ int main(int argc, char** argv) {
         }
         ++emptyRounds;
     }
+    // Where a round's time goes: the server's answer alone, for a client in step (an empty page).
+    net::HttpClient probe;
+    probe.setBearer(*e.store().meta("access_token"));
+    const auto probeStart = Clock::now();
+    auto empty = probe.send({"GET", url + "/api/pinhole/v1/sync/changes?limit=500&cursor=" + *e.store().meta("cursor"), {}, {}});
+    const double emptyPageMs = msSince(probeStart);
+    if (!empty || empty->status != 200) {
+        std::cerr << "bench_sync: the empty page failed\n";
+        return 1;
+    }
     boost::json::object figures{{"catch_up_ms", catchUpMs},
                                 {"catch_up_changes", caughtUp->pull.changes},
                                 {"catch_up_requests", caughtUp->pull.requests},
                                 {"one_change_round_ms", roundMs},
                                 {"one_change_requests", requests},
                                 {"one_change_changes", changes},
-                                {"empty_rounds_before_it", emptyRounds}};
+                                {"empty_rounds_before_it", emptyRounds},
+                                {"empty_page_get_ms", emptyPageMs}};
     std::cout << boost::json::serialize(figures) << "\n";
     return changes > 0 ? 0 : 1;
 }
