@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QProcess>
+#include <QSet>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -78,7 +79,8 @@ private slots:
         QVERIFY(QFile::exists(PINHOLE_CLI_PATH));
         QVERIFY(m_server.start());
         QVERIFY(m_server.createUser("alice", kPassword));
-        QVERIFY(m_server.createUser("carol", kPassword)); // a library of her own for the kill test
+        QVERIFY(m_server.createUser("carol", kPassword)); // libraries of their own for the kill tests
+        QVERIFY(m_server.createUser("dave", kPassword));
     }
 
     void loginSucceedsWithThePasswordOnStdin() {
@@ -216,6 +218,59 @@ private slots:
             all.append(h);
         const auto existing = http.postJson("/api/pinhole/v1/assets/check", {{"sha256", all}}).json().value("existing").toArray();
         QCOMPARE(existing.size(), kPhotos);
+    }
+
+    void killedTenTimesDuringSyncSendsEveryOperationOnce() {
+        const QString profile = loggedIn("dave");
+        QVERIFY(!profile.isEmpty());
+        const QString db = profile + "/pinhole.db";
+        const QString photos = m_dir.path() + "/push";
+        constexpr int kPosts = 12;
+        for (int i = 0; i < kPosts; ++i)
+            QVERIFY(!makeJpeg(photos, QString("p%1.jpg").arg(i)).isEmpty());
+        QCOMPARE(cli(profile, {"import", photos, "--offline"}).exitCode, 0);
+        { // queue a caption and a post per photo, as the app would
+            auto engine = pinhole::sync::Engine::open(db.toStdString());
+            QVERIFY(engine.isOk());
+            auto assets = (*engine)->library().assets().value();
+            QCOMPARE(static_cast<int>(assets.size()), kPosts);
+            for (int i = 0; i < kPosts; ++i) {
+                const auto& sha = assets[static_cast<std::size_t>(i)].sha256;
+                QVERIFY((*engine)->library().setCaption(sha, "caption " + std::to_string(i)).isOk());
+                QVERIFY((*engine)->library().post({sha}, "kill post " + std::to_string(i)).isOk());
+            }
+        }
+        // Progress = uploads done + operations applied + mirrored posts; each run is killed a
+        // little further along (uploads, pushes, pulls).
+        const char* progress = "SELECT (SELECT count(*) FROM uploads WHERE state = 'done') + "
+                               "(SELECT count(*) FROM outbox WHERE state = 'applied') + "
+                               "(SELECT count(*) FROM mirror WHERE kind = 'post')";
+        for (int i = 0; i < 10; ++i) {
+            QProcess p;
+            p.start(PINHOLE_CLI_PATH, {"--profile", profile, "sync", "--once"});
+            QVERIFY(p.waitForStarted());
+            const int target = query(db, progress) + 1 + (i % 3);
+            QTRY_VERIFY_WITH_TIMEOUT(query(db, progress) >= target || p.state() == QProcess::NotRunning, 60000);
+            p.kill(); // SIGKILL
+            p.waitForFinished();
+            QCOMPARE(query(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'"), 0);
+            QCOMPARE(query(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+        }
+        // Then sync until everything is answered and the stream has brought the posts back.
+        QTRY_VERIFY_WITH_TIMEOUT(cli(profile, {"sync", "--once"}).exitCode == 0 &&
+                                     query(db, "SELECT count(*) FROM outbox WHERE state != 'applied'") == 0 &&
+                                     query(db, "SELECT count(*) FROM mirror WHERE kind = 'post'") == kPosts,
+                                 120000);
+        QCOMPARE(query(db, "SELECT count(*) FROM outbox WHERE state = 'applied'"), 2 * kPosts);
+
+        HttpClient http(m_server.baseUrl(), token("dave"));
+        const QString me = http.get("/api/v1/accounts/verify_credentials").json().value("id").toString();
+        const auto statuses = http.get("/api/v1/accounts/" + me + "/statuses?limit=40").jsonArray();
+        QCOMPARE(statuses.size(), kPosts); // every post once: none lost, none twice
+        QSet<QString> captions;
+        for (const auto& s : statuses)
+            captions.insert(s.toObject().value("content").toString());
+        QCOMPARE(captions.size(), kPosts);
     }
 };
 
