@@ -4,13 +4,17 @@
 // - a permanent refusal is parked with its reason and the rest continues;
 // - a caption edited on two clients: both converge on the server's winner (last writer by HLC),
 //   and the losing text stays as a conflict record;
-// - likes from two clients converge (add-wins);
+// - likes from two clients converge, and an unlike only removes the like it saw (add-wins);
+// - the watcher thread syncs a nudged edit and calls back;
+// - a pull cut by the server stopping resumes and applies nothing twice;
 // - a client in step receives one new change in one round trip.
 #include "core/digest.h"
 #include "engine/engine.h"
 #include "httpclient.h"
 #include "serverprocess.h"
 
+#include <QFile>
+#include <atomic>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -70,6 +74,23 @@ class TestE2eSyncEngine : public QObject {
         if (photo.isEmpty() || !e.library().importPath(photo.toStdString()).isOk())
             return {};
         return *sha256OfFile(photo.toStdString());
+    }
+    // A public post by bob (through the Mastodon API), for alice's clients to like.
+    QString bobPost(const QString& caption) {
+        HttpClient bob(m_server.baseUrl());
+        bob.setToken(bob.login("bob", kPassword));
+        const QString photo = makeJpeg(m_dir.path(), "bob-" + QString::number(++m_clients) + ".jpg");
+        QFile f(photo);
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        const QByteArray boundary = "pinholeboundary";
+        const QByteArray body = "--" + boundary +
+                                "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.jpg\"\r\n"
+                                "Content-Type: image/jpeg\r\n\r\n" +
+                                f.readAll() + "\r\n--" + boundary + "--\r\n";
+        const auto media = bob.send("POST", "/api/v1/media", body, "multipart/form-data; boundary=" + boundary);
+        const QJsonObject status{{"status", caption}, {"media_ids", QJsonArray{media.json().value("id").toString()}}};
+        return bob.postJson("/api/v1/statuses", status).json().value("id").toString();
     }
     QJsonArray aliceStatuses() { return alice().get("/api/v1/accounts/" + m_aliceId + "/statuses").jsonArray(); }
 
@@ -199,21 +220,7 @@ private slots:
     }
 
     void likesFromTwoClientsConverge() {
-        HttpClient bob(m_server.baseUrl());
-        bob.setToken(bob.login("bob", kPassword));
-        const QString bobPost = [&] {
-            const QString photo = makeJpeg(m_dir.path(), "bob.jpg");
-            QFile f(photo);
-            f.open(QIODevice::ReadOnly);
-            const QByteArray bytes = f.readAll();
-            const QByteArray boundary = "pinholeboundary";
-            QByteArray body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.jpg\"\r\n"
-                              "Content-Type: image/jpeg\r\n\r\n" + bytes + "\r\n--" + boundary + "--\r\n";
-            const auto media = bob.send("POST", "/api/v1/media", body, "multipart/form-data; boundary=" + boundary);
-            QJsonObject status{{"status", "Bob's lake"},
-                               {"media_ids", QJsonArray{media.json().value("id").toString()}}};
-            return bob.postJson("/api/v1/statuses", status).json().value("id").toString();
-        }();
+        const QString bobPost = this->bobPost("Bob's lake");
         QVERIFY(!bobPost.isEmpty());
 
         auto first = client();
@@ -244,6 +251,13 @@ private slots:
         for (int i = 0; i < 4; ++i)
             QVERIFY(!importPhoto(*source, QString("pull%1.jpg").arg(i)).empty());
         SETTLE(*source);
+        // Processing a photo is a change too (processing -> ready): wait until all are done,
+        // so both clients pull the same, quiet log.
+        const auto assets = source->library().assets().value();
+        for (const auto& asset : assets)
+            QTRY_COMPARE_WITH_TIMEOUT(
+                alice().get("/api/pinhole/v1/assets/" + QString::fromStdString(asset.serverId.value_or(""))).json().value("state").toString(),
+                QStringLiteral("ready"), 30000);
 
         // The reference pulls them in one go, one change a page.
         net::HttpClient refHttp;
@@ -281,6 +295,44 @@ private slots:
         QCOMPARE(changesBeforeCut + rest->changes, whole->changes);
         QCOMPARE(count(*e, "SELECT count(*) FROM mirror"), count(*reference, "SELECT count(*) FROM mirror"));
         QCOMPARE(count(*e, "SELECT count(*) FROM assets"), count(*reference, "SELECT count(*) FROM assets"));
+    }
+
+    void anUnlikeOnlyRemovesTheLikeItSaw() {
+        const QString post = bobPost("Add-wins");
+        QVERIFY(!post.isEmpty());
+        auto first = client();
+        auto second = client();
+        QVERIFY(first && second);
+        // The second client unlikes (stamped first), then the first likes (stamped later):
+        // the like wins whatever order they arrive in.
+        QVERIFY(second->library().unlike(post.toStdString()).isOk());
+        const auto unlikedAt = HybridLogicalClock::millisOf(std::stoull(*second->store().meta("hlc")));
+        QTRY_VERIFY(wallMillis() > unlikedAt); // so the like's stamp is strictly later
+        QVERIFY(first->library().like(post.toStdString()).isOk());
+        SETTLE(*first);
+        SETTLE(*second);
+        auto q = second->store().db().prepare("SELECT json_extract(result, '$.status') FROM outbox WHERE kind = 'unlike'");
+        QVERIFY(q.step().value());
+        QVERIFY2(q.text(0) == "conflict", q.text(0).c_str());
+        QCOMPARE(alice().get("/api/v1/statuses/" + post).json().value("favourited").toBool(), true);
+        QTRY_VERIFY_WITH_TIMEOUT((second->syncOnce(), count(*second, "SELECT count(*) FROM mirror WHERE kind = 'like' AND id = '" + post.toStdString() + "'") == 1), 10000);
+    }
+
+    void theWatcherSyncsANudgedEditAndCallsBack() {
+        auto e = client();
+        QVERIFY(e);
+        const QString post = bobPost("Watched");
+        std::atomic<int> outboxChanges{0};
+        e->onChange([&](Change c) {
+            if (c == Change::Outbox)
+                ++outboxChanges;
+        });
+        e->startWatching(60'000); // the interval alone would not come within the test
+        QVERIFY(e->library().like(post.toStdString()).isOk());
+        e->nudge();
+        QTRY_VERIFY_WITH_TIMEOUT(outboxChanges > 0, 20000);
+        e->stopWatching();
+        QCOMPARE(alice().get("/api/v1/statuses/" + post).json().value("favourited").toBool(), true);
     }
 
     void aClientInStepGetsOneNewChangeInOneRoundTrip() {

@@ -138,6 +138,18 @@ private slots:
         QCOMPARE(count("SELECT count(*) FROM assets WHERE sha256 = '" + kSha + "'"), 1);
     }
 
+    void anAssetDeletedOnTheServerGoesToTrashNotAway() {
+        addLocalAsset();
+        QVERIFY(apply("changes_snapshot.ndjson").isOk());
+        QVERIFY(apply("changes_asset_deleted.ndjson").isOk());
+        auto q = m_store->db().prepare("SELECT trashed, caption FROM assets WHERE sha256 = ?");
+        q.bind(1, kSha);
+        QVERIFY(q.step().value());
+        QCOMPARE(q.int64(0), 1);                             // in trash, recoverable
+        QCOMPARE(q.text(1), std::string("Eiger north face")); // with everything it had
+        QCOMPARE(count("SELECT count(*) FROM mirror WHERE kind = 'asset'"), 0);
+    }
+
     void anUnsentCaptionEditIsNotOverwritten() {
         HybridLogicalClock clock([] { return std::uint64_t(1'700'000'000'000); });
         addLocalAsset();
