@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
     }
 
     // The one change: another account likes the newest post this client mirrors.
-    auto q = e.store().db().prepare("SELECT id FROM mirror WHERE kind = 'post' ORDER BY length(id) DESC, id DESC LIMIT 1");
+    auto q =
+        e.store().db().prepare("SELECT id FROM mirror WHERE kind = 'post' ORDER BY length(id) DESC, id DESC LIMIT 1");
     if (!q.step().value()) {
         std::cerr << "bench_sync: no post in the mirror after catch-up\n";
         return 1;
@@ -80,7 +81,8 @@ int main(int argc, char** argv) {
     net::HttpClient probe;
     probe.setBearer(*e.store().meta("access_token"));
     const auto probeStart = Clock::now();
-    auto empty = probe.send({"GET", url + "/api/pinhole/v1/sync/changes?limit=500&cursor=" + *e.store().meta("cursor"), {}, {}});
+    auto empty =
+        probe.send({"GET", url + "/api/pinhole/v1/sync/changes?limit=500&cursor=" + *e.store().meta("cursor"), {}, {}});
     const double emptyPageMs = msSince(probeStart);
     if (!empty || empty->status != 200) {
         std::cerr << "bench_sync: the empty page failed\n";

@@ -18,9 +18,9 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <set>
-#include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,26 +34,22 @@ constexpr int kExitOffline = 3;
 constexpr int kExitAuth = 4;
 constexpr int kExitError = 5;
 
-const char* kUsage =
-    "usage: pinhole-cli [--profile DIR] COMMAND ...\n"
-    "  login URL USER [--password-stdin]   sign in (pins a self-signed server's key on first use)\n"
-    "  import PATH... [--album NAME] [--offline]\n"
-    "                                      add photos to the library and upload them\n"
-    "  sync [--once | --watch]             one sync round (default), or keep syncing\n"
-    "  status                              pending operations, uploads, parked failures, last sync\n"
-    "  post FILE... --caption TEXT [--visibility public|unlisted|private]\n"
-    "exit codes: 0 ok, 2 usage, 3 server unreachable (work is queued), 4 not signed in or\n"
-    "refused credentials/certificate, 5 other errors\n";
+const char* kUsage = "usage: pinhole-cli [--profile DIR] COMMAND ...\n"
+                     "  login URL USER [--password-stdin]   sign in (pins a self-signed server's key on first use)\n"
+                     "  import PATH... [--album NAME] [--offline]\n"
+                     "                                      add photos to the library and upload them\n"
+                     "  sync [--once | --watch]             one sync round (default), or keep syncing\n"
+                     "  status                              pending operations, uploads, parked failures, last sync\n"
+                     "  post FILE... --caption TEXT [--visibility public|unlisted|private]\n"
+                     "exit codes: 0 ok, 2 usage, 3 server unreachable (work is queued), 4 not signed in or\n"
+                     "refused credentials/certificate, 5 other errors\n";
 
 int exitCodeOf(const Status& s) {
     switch (s.code()) {
-    case Code::Unavailable:
-        return kExitOffline;
+    case Code::Unavailable: return kExitOffline;
     case Code::Unauthenticated:
-    case Code::Untrusted:
-        return kExitAuth;
-    default:
-        return kExitError;
+    case Code::Untrusted: return kExitAuth;
+    default: return kExitError;
     }
 }
 
@@ -128,8 +124,9 @@ LogSink stderrSink(bool verbose) {
 }
 
 void printReport(const SyncReport& r) {
-    std::cout << "uploaded " << r.uploads.uploaded << " (" << r.uploads.alreadyKnown << " already on the server), pulled "
-              << r.pull.changes << " changes, sent " << r.push.applied + r.push.conflicts << " operations";
+    std::cout << "uploaded " << r.uploads.uploaded << " (" << r.uploads.alreadyKnown
+              << " already on the server), pulled " << r.pull.changes << " changes, sent "
+              << r.push.applied + r.push.conflicts << " operations";
     if (r.push.conflicts)
         std::cout << " (" << r.push.conflicts << " resolved as conflicts)";
     if (r.push.parked + r.uploads.parked)
@@ -267,8 +264,8 @@ int main(int argc, char** argv) {
                 std::cerr << "pinhole-cli: " << e << "\n";
             total.errors.insert(total.errors.end(), report->errors.begin(), report->errors.end());
         }
-        std::cout << "imported " << total.newAssets << " new photos (" << total.duplicates << " already in the library, "
-                  << total.skipped << " files skipped: not a supported image)\n";
+        std::cout << "imported " << total.newAssets << " new photos (" << total.duplicates
+                  << " already in the library, " << total.skipped << " files skipped: not a supported image)\n";
         if (options.count("--offline") || !engine.isLoggedIn())
             return total.errors.empty() ? 0 : kExitError;
         const int synced = runImportSync(engine);

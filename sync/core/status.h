@@ -110,7 +110,7 @@ private:
     do {                                                                                                               \
         auto&& pinhole_try_ = (expr);                                                                                  \
         if (!pinhole_try_.isOk())                                                                                      \
-            return ::pinhole::sync::detail::statusOf(pinhole_try_);                                                  \
+            return ::pinhole::sync::detail::statusOf(pinhole_try_);                                                    \
     } while (0)
 
 namespace pinhole::sync::detail {

@@ -67,7 +67,9 @@ Status Engine::login(const std::string& url, const std::string& username, const 
     const std::string base = trimSlash(url);
     net::HttpClient http;
     http.setTls({pinnedKey});
-    auto app = http.send({"POST", base + "/api/v1/apps", {{"Content-Type", "application/json"}},
+    auto app = http.send({"POST",
+                          base + "/api/v1/apps",
+                          {{"Content-Type", "application/json"}},
                           json::serialize(json::object{{"client_name", "pinhole-sync"},
                                                        {"redirect_uris", "urn:ietf:wg:oauth:2.0:oob"},
                                                        {"scopes", "read write follow"}})});
@@ -76,7 +78,9 @@ Status Engine::login(const std::string& url, const std::string& username, const 
     if (app->status != 200)
         return net::errorOf(*app, "registering the app");
     const auto appJson = json::parse(app->body);
-    auto token = http.send({"POST", base + "/oauth/token", {{"Content-Type", "application/json"}},
+    auto token = http.send({"POST",
+                            base + "/oauth/token",
+                            {{"Content-Type", "application/json"}},
                             json::serialize(json::object{{"grant_type", "password"},
                                                          {"username", username},
                                                          {"password", password},
@@ -250,7 +254,8 @@ Result<EngineStatus> Engine::status() {
     if (!parked)
         return parked.status();
     s.parkedOperations = std::move(*parked);
-    auto q = db.prepare("SELECT u.state, a.sha256, coalesce(u.reason, '') FROM uploads u JOIN assets a ON a.id = u.asset_id");
+    auto q = db.prepare(
+        "SELECT u.state, a.sha256, coalesce(u.reason, '') FROM uploads u JOIN assets a ON a.id = u.asset_id");
     for (;;) {
         auto row = q.step();
         if (!row)
@@ -280,12 +285,13 @@ Status Engine::discardOperation(const std::string& opId) {
 }
 
 Status Engine::retryUpload(const std::string& sha256) {
-    PINHOLE_TRY(m_store->db()
-                    .prepare("UPDATE uploads SET state = CASE WHEN location IS NULL THEN 'pending' ELSE 'uploading' END, "
-                             "attempts = 0, next_attempt_at = 0 WHERE state = 'parked' AND asset_id = "
-                             "(SELECT id FROM assets WHERE sha256 = ?)")
-                    .bind(1, sha256)
-                    .run());
+    PINHOLE_TRY(
+        m_store->db()
+            .prepare("UPDATE uploads SET state = CASE WHEN location IS NULL THEN 'pending' ELSE 'uploading' END, "
+                     "attempts = 0, next_attempt_at = 0 WHERE state = 'parked' AND asset_id = "
+                     "(SELECT id FROM assets WHERE sha256 = ?)")
+            .bind(1, sha256)
+            .run());
     return m_store->db().changes() == 1 ? Status::ok() : Status(Code::NotFound, "no parked upload of " + sha256);
 }
 

@@ -266,8 +266,8 @@ Status Library::removeFromAlbum(const std::string& albumId, const std::string& s
                     .bind(2, albumId)
                     .bind(3, *assetId)
                     .run());
-    PINHOLE_TRY(enqueue("album.remove",
-                        json::serialize(json::object{{"album_id", albumId}, {"asset_sha256", sha256}}), *hlc));
+    PINHOLE_TRY(
+        enqueue("album.remove", json::serialize(json::object{{"album_id", albumId}, {"asset_sha256", sha256}}), *hlc));
     return tx.commit();
 }
 
@@ -289,8 +289,7 @@ Status Library::addTag(const std::string& sha256, const std::string& label) {
                     .bind(2, label)
                     .bind(3, i64(*hlc))
                     .run());
-    PINHOLE_TRY(
-        enqueue("annotation.upsert", tagPayload(sha256, label), *hlc));
+    PINHOLE_TRY(enqueue("annotation.upsert", tagPayload(sha256, label), *hlc));
     return tx.commit();
 }
 
@@ -309,8 +308,7 @@ Status Library::removeTag(const std::string& sha256, const std::string& label) {
                     .bind(2, *assetId)
                     .bind(3, label)
                     .run());
-    PINHOLE_TRY(
-        enqueue("annotation.delete", tagPayload(sha256, label), *hlc));
+    PINHOLE_TRY(enqueue("annotation.delete", tagPayload(sha256, label), *hlc));
     return tx.commit();
 }
 
@@ -329,10 +327,9 @@ Status Library::setCaption(const std::string& sha256, const std::string& text) {
                     .bind(2, i64(*hlc))
                     .bind(3, *assetId)
                     .run());
-    PINHOLE_TRY(
-        enqueue("asset.update",
-                json::serialize(json::object{{"asset_sha256", sha256}, {"set", json::object{{"description", text}}}}),
-                *hlc));
+    PINHOLE_TRY(enqueue(
+        "asset.update",
+        json::serialize(json::object{{"asset_sha256", sha256}, {"set", json::object{{"description", text}}}}), *hlc));
     return tx.commit();
 }
 

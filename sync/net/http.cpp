@@ -151,11 +151,13 @@ Result<ServerKey> fetchServerKey(const std::string& url) {
     auto derOf = [](auto* object, auto encode) {
         unsigned char* der = nullptr;
         const int size = encode(object, &der);
-        std::string bytes = size > 0 ? std::string(reinterpret_cast<char*>(der), static_cast<std::size_t>(size)) : std::string();
+        std::string bytes =
+            size > 0 ? std::string(reinterpret_cast<char*>(der), static_cast<std::size_t>(size)) : std::string();
         OPENSSL_free(der);
         return bytes;
     };
-    const std::string key = derOf(X509_get0_pubkey(cert), [](EVP_PKEY* k, unsigned char** out) { return i2d_PUBKEY(k, out); });
+    const std::string key =
+        derOf(X509_get0_pubkey(cert), [](EVP_PKEY* k, unsigned char** out) { return i2d_PUBKEY(k, out); });
     const std::string certificate = derOf(cert, [](X509* c, unsigned char** out) { return i2d_X509(c, out); });
     X509_free(cert);
     if (key.empty() || certificate.empty())
@@ -181,34 +183,16 @@ Status errorOf(const HttpResponse& response, const std::string& what) {
             message += ": " + std::string(error->as_string());
     Code code = Code::InvalidArgument;
     switch (response.status) {
-    case 401:
-        code = Code::Unauthenticated;
-        break;
-    case 403:
-        code = Code::PermissionDenied;
-        break;
+    case 401: code = Code::Unauthenticated; break;
+    case 403: code = Code::PermissionDenied; break;
     case 404:
-    case 410:
-        code = Code::NotFound;
-        break;
-    case 409:
-        code = Code::Conflict;
-        break;
-    case 413:
-        code = Code::PayloadTooLarge;
-        break;
-    case 415:
-        code = Code::UnsupportedMediaType;
-        break;
-    case 422:
-        code = Code::Unprocessable;
-        break;
-    case 429:
-        code = Code::TooManyRequests;
-        break;
-    case 460:
-        code = Code::ChecksumMismatch;
-        break;
+    case 410: code = Code::NotFound; break;
+    case 409: code = Code::Conflict; break;
+    case 413: code = Code::PayloadTooLarge; break;
+    case 415: code = Code::UnsupportedMediaType; break;
+    case 422: code = Code::Unprocessable; break;
+    case 429: code = Code::TooManyRequests; break;
+    case 460: code = Code::ChecksumMismatch; break;
     default:
         if (response.status >= 500)
             code = Code::Internal;

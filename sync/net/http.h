@@ -4,9 +4,9 @@
 // pinned then (trust on first use; CURLOPT_PINNEDPUBLICKEY, "sha256//<base64>").
 //
 // A request that got no HTTP answer (refused, reset, timeout) is a Status with
-// Code::Unavailable (Code::Untrusted for a certificate that doesn't verify or match the pin); any HTTP answer, 4xx and 5xx included, is a HttpResponse.
-// Threading: an HttpClient is used by one thread at a time (it keeps one curl handle, so
-// connections are reused).
+// Code::Unavailable (Code::Untrusted for a certificate that doesn't verify or match the pin); any HTTP answer, 4xx and
+// 5xx included, is a HttpResponse. Threading: an HttpClient is used by one thread at a time (it keeps one curl handle,
+// so connections are reused).
 #pragma once
 
 #include "core/status.h"
@@ -81,8 +81,8 @@ Result<ServerKey> fetchServerKey(const std::string& url);
 
 // An HTTP answer that is not a success as a Status: 401 Unauthenticated, 404 NotFound, 409
 // Conflict, 413 PayloadTooLarge, 415 UnsupportedMediaType, 429 TooManyRequests (with
-// Retry-After), 460 ChecksumMismatch, other 4xx InvalidArgument, 5xx Internal (the server failed: transient); the message
-// is `what` and the server's {"error": "..."}.
+// Retry-After), 460 ChecksumMismatch, other 4xx InvalidArgument, 5xx Internal (the server failed: transient); the
+// message is `what` and the server's {"error": "..."}.
 Status errorOf(const HttpResponse& response, const std::string& what);
 
 // "http://host:port/a/b?c" -> "/a/b?c"; an already relative path is returned as is.

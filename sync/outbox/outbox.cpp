@@ -9,16 +9,11 @@ namespace pinhole::sync {
 
 const char* toString(OpState state) {
     switch (state) {
-    case OpState::Queued:
-        return "queued";
-    case OpState::Sending:
-        return "sending";
-    case OpState::Applied:
-        return "applied";
-    case OpState::Parked:
-        return "parked";
-    case OpState::Discarded:
-        return "discarded";
+    case OpState::Queued: return "queued";
+    case OpState::Sending: return "sending";
+    case OpState::Applied: return "applied";
+    case OpState::Parked: return "parked";
+    case OpState::Discarded: return "discarded";
     }
     return "queued";
 }
@@ -79,13 +74,14 @@ Result<std::string> Outbox::enqueue(std::string_view kind, std::string_view payl
 Result<std::vector<Operation>> Outbox::takeDue(int limit, std::uint64_t now) {
     store::Transaction tx(m_db);
     PINHOLE_TRY(tx.status());
-    auto q = m_db.prepare(std::string("SELECT ") + kColumns +
-                          " FROM outbox WHERE state = 'queued' ORDER BY seq LIMIT ?");
+    auto q =
+        m_db.prepare(std::string("SELECT ") + kColumns + " FROM outbox WHERE state = 'queued' ORDER BY seq LIMIT ?");
     q.bind(1, limit);
     auto ops = collect(q);
     if (!ops)
         return ops.status();
-    const auto notDue = std::find_if(ops->begin(), ops->end(), [&](const Operation& op) { return op.nextAttemptAt > now; });
+    const auto notDue =
+        std::find_if(ops->begin(), ops->end(), [&](const Operation& op) { return op.nextAttemptAt > now; });
     ops->erase(notDue, ops->end());
     for (auto& op : *ops) {
         PINHOLE_TRY(transition(op.id, OpState::Queued, OpState::Sending, now));
@@ -203,21 +199,11 @@ Result<OutboxCounts> Outbox::counts() {
             return c;
         const int n = static_cast<int>(q.int64(1));
         switch (stateOf(q.text(0))) {
-        case OpState::Queued:
-            c.queued = n;
-            break;
-        case OpState::Sending:
-            c.sending = n;
-            break;
-        case OpState::Applied:
-            c.applied = n;
-            break;
-        case OpState::Parked:
-            c.parked = n;
-            break;
-        case OpState::Discarded:
-            c.discarded = n;
-            break;
+        case OpState::Queued: c.queued = n; break;
+        case OpState::Sending: c.sending = n; break;
+        case OpState::Applied: c.applied = n; break;
+        case OpState::Parked: c.parked = n; break;
+        case OpState::Discarded: c.discarded = n; break;
         }
     }
 }

@@ -68,8 +68,7 @@ public:
 
     // Queues an operation; call inside the transaction that made the local change, so the
     // change and its operation are stored together or not at all. Returns the new op id.
-    Result<std::string> enqueue(std::string_view kind, std::string_view payload, std::uint64_t hlc,
-                                std::uint64_t now);
+    Result<std::string> enqueue(std::string_view kind, std::string_view payload, std::uint64_t hlc, std::uint64_t now);
 
     // Up to `limit` queued operations, oldest first, moved to Sending; stops at the first one
     // not due at `now`.

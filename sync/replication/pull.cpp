@@ -29,8 +29,9 @@ std::string urlEncode(const std::string& s) {
 }
 
 Status mirrorUpsert(store::Database& db, const std::string& kind, const std::string& id, const json::value& data) {
-    return db.prepare("INSERT INTO mirror(kind, id, body, deleted) VALUES (?, ?, ?, 0) "
-                      "ON CONFLICT(kind, id) DO UPDATE SET body = excluded.body, deleted = 0")
+    return db
+        .prepare("INSERT INTO mirror(kind, id, body, deleted) VALUES (?, ?, ?, 0) "
+                 "ON CONFLICT(kind, id) DO UPDATE SET body = excluded.body, deleted = 0")
         .bind(1, kind)
         .bind(2, id)
         .bind(3, json::serialize(data))
@@ -75,8 +76,9 @@ Status applyAsset(store::Database& db, const std::string& id, const json::object
                            "WHERE asset_id = ? AND state IN ('pending', 'uploading')")
                     .bind(1, localId)
                     .run());
-    return db.prepare("UPDATE assets SET server_id = ?, trashed = 0, caption = CASE WHEN ? THEN caption ELSE ? END "
-                      "WHERE id = ?")
+    return db
+        .prepare("UPDATE assets SET server_id = ?, trashed = 0, caption = CASE WHEN ? THEN caption ELSE ? END "
+                 "WHERE id = ?")
         .bind(1, id)
         .bind(2, keepCaption)
         .bind(3, description)

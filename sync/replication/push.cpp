@@ -105,7 +105,8 @@ Result<Pusher::Prepared> Pusher::prepare(const Operation& op, json::object& wire
         p.erase("media_sha256s");
         p["media_ids"] = std::move(ids);
     }
-    wire = json::object{{"op_id", op.id}, {"hlc", std::to_string(op.hlc)}, {"kind", op.kind}, {"payload", std::move(p)}};
+    wire =
+        json::object{{"op_id", op.id}, {"hlc", std::to_string(op.hlc)}, {"kind", op.kind}, {"payload", std::move(p)}};
     return Prepared::Ready;
 }
 
@@ -130,12 +131,13 @@ Status Pusher::resolveConflict(const Operation& op, const json::value& current) 
     const std::string kept = stringField(current.as_object(), "description");
     if (lost == kept)
         return Status::ok();
-    PINHOLE_TRY(db.prepare("INSERT INTO conflicts(entity, field, kept, lost, created_at) VALUES (?, 'caption', ?, ?, ?)")
-                    .bind(1, "asset:" + sha)
-                    .bind(2, kept)
-                    .bind(3, lost)
-                    .bind(4, static_cast<std::int64_t>(wallMillis()))
-                    .run());
+    PINHOLE_TRY(
+        db.prepare("INSERT INTO conflicts(entity, field, kept, lost, created_at) VALUES (?, 'caption', ?, ?, ?)")
+            .bind(1, "asset:" + sha)
+            .bind(2, kept)
+            .bind(3, lost)
+            .bind(4, static_cast<std::int64_t>(wallMillis()))
+            .run());
     // Only if no newer local edit is waiting: that one will be decided by the server in turn.
     return db.prepare("UPDATE assets SET caption = ? WHERE sha256 = ? AND caption = ?")
         .bind(1, kept)
@@ -196,7 +198,9 @@ Result<PushReport> Pusher::run(std::uint64_t now) {
         if (sending.empty())
             return report;
 
-        auto r = m_http.send({"POST", m_base + "/api/pinhole/v1/sync/ops", {{"Content-Type", "application/json"}},
+        auto r = m_http.send({"POST",
+                              m_base + "/api/pinhole/v1/sync/ops",
+                              {{"Content-Type", "application/json"}},
                               json::serialize(json::object{{"ops", std::move(wire)}})});
         ++report.requests;
         if (!r) {

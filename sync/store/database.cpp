@@ -143,7 +143,8 @@ Query Database::prepare(std::string_view sql) {
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
         SQLITE_OK) {
-        logTo(m_log, LogLevel::Error, "sqlite_prepare_failed", std::string(sqlite3_errmsg(m_db)) + ": " + std::string(sql));
+        logTo(m_log, LogLevel::Error, "sqlite_prepare_failed",
+              std::string(sqlite3_errmsg(m_db)) + ": " + std::string(sql));
         return Query(*this, nullptr);
     }
     m_statements.emplace(std::string(sql), stmt);

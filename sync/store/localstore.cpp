@@ -66,7 +66,8 @@ std::optional<std::string> LocalStore::meta(std::string_view key) {
 }
 
 Status LocalStore::setMeta(std::string_view key, std::string_view value) {
-    return m_db->prepare("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+    return m_db
+        ->prepare("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
         .bind(1, key)
         .bind(2, value)
         .run();

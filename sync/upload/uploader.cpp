@@ -6,8 +6,8 @@
 #include <boost/json.hpp>
 
 #include <filesystem>
-#include <set>
 #include <fstream>
+#include <set>
 
 namespace json = boost::json;
 
@@ -77,7 +77,9 @@ Status Uploader::skipKnown(std::vector<Job>& jobs, UploadReport& report) {
         }
     if (fresh.empty())
         return Status::ok();
-    auto r = m_http.send({"POST", url("/api/pinhole/v1/assets/check"), {{"Content-Type", "application/json"}},
+    auto r = m_http.send({"POST",
+                          url("/api/pinhole/v1/assets/check"),
+                          {{"Content-Type", "application/json"}},
                           json::serialize(json::object{{"sha256", hashes}})});
     if (!r)
         return r.status();
@@ -113,8 +115,8 @@ Status Uploader::skipKnown(std::vector<Job>& jobs, UploadReport& report) {
 Status Uploader::create(Job& job) {
     auto headers = kTus;
     headers.emplace_back("Upload-Length", std::to_string(job.size));
-    headers.emplace_back("Upload-Metadata",
-                         "filename " + base64(job.sha256.substr(0, 16) + ".jpg") + ",sha256 " + base64(hexToBytes(job.sha256)));
+    headers.emplace_back("Upload-Metadata", "filename " + base64(job.sha256.substr(0, 16) + ".jpg") + ",sha256 " +
+                                                base64(hexToBytes(job.sha256)));
     auto r = m_http.send({"POST", url("/api/pinhole/v1/uploads"), headers, {}});
     if (!r)
         return r.status();
@@ -181,7 +183,11 @@ Status Uploader::finish(const Job& job, const std::string& serverId) {
                     .bind(2, i64(wallMillis()))
                     .bind(3, job.assetId)
                     .run());
-    PINHOLE_TRY(m_store.db().prepare("UPDATE assets SET server_id = ? WHERE id = ?").bind(1, serverId).bind(2, job.assetId).run());
+    PINHOLE_TRY(m_store.db()
+                    .prepare("UPDATE assets SET server_id = ? WHERE id = ?")
+                    .bind(1, serverId)
+                    .bind(2, job.assetId)
+                    .run());
     return tx.commit();
 }
 
@@ -260,19 +266,17 @@ Status Uploader::upload(Job& job, UploadReport& report, std::uint64_t now) {
     if (s) // HEAD says complete, yet names no asset
         return park(job, "the server has the whole upload but names no asset", report);
     switch (s.code()) {
-    case Code::Unavailable:
-        return s; // no answer at all: nothing to count, resume next time
-    case Code::Internal: // a 5xx
+    case Code::Unavailable: return s; // no answer at all: nothing to count, resume next time
+    case Code::Internal:              // a 5xx
         return failTransiently(job, s.message(), now);
     case Code::TooManyRequests:
-        return failTransiently(job, s.message(), now + 1000ull * static_cast<unsigned>(s.retryAfterSeconds().value_or(1)));
+        return failTransiently(job, s.message(),
+                               now + 1000ull * static_cast<unsigned>(s.retryAfterSeconds().value_or(1)));
     case Code::Unauthenticated:
-    case Code::Untrusted:
-        return s;
+    case Code::Untrusted: return s;
     case Code::ChecksumMismatch:
         return park(job, "the file changed since it was imported (" + s.message() + ")", report);
-    default:
-        return park(job, s.message(), report);
+    default: return park(job, s.message(), report);
     }
 }
 

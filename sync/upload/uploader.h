@@ -40,9 +40,9 @@ struct UploadProgress {
 };
 
 struct UploadReport {
-    int uploaded = 0;      // finished by this run
-    int alreadyKnown = 0;  // skipped: assets/check said the server has them
-    int parked = 0;        // refused by this run
+    int uploaded = 0;     // finished by this run
+    int alreadyKnown = 0; // skipped: assets/check said the server has them
+    int parked = 0;       // refused by this run
     std::int64_t bytesSent = 0;
 };
 

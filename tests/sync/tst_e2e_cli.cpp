@@ -34,7 +34,8 @@ QString makeJpeg(const QString& dir, const QString& name, int w = 96, int h = 64
     QDir().mkpath(dir);
     const QString path = dir + "/" + name;
     QProcess p;
-    p.start(QStandardPaths::findExecutable("vips"), {"gaussnoise", path + "[Q=95]", QString::number(w), QString::number(h)});
+    p.start(QStandardPaths::findExecutable("vips"),
+            {"gaussnoise", path + "[Q=95]", QString::number(w), QString::number(h)});
     return p.waitForFinished(60000) && p.exitCode() == 0 ? path : QString();
 }
 
@@ -64,8 +65,8 @@ class TestE2eCli : public QObject {
         p.write(input);
         p.closeWriteChannel();
         p.waitForFinished(120000);
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
     }
     QString loggedIn(const QString& user = "alice") {
         const QString profile = m_dir.path() + QString("/profile%1").arg(++m_profiles);
@@ -85,7 +86,8 @@ private slots:
 
     void loginSucceedsWithThePasswordOnStdin() {
         const QString profile = m_dir.path() + "/login-ok";
-        const Run r = cli(profile, {"login", m_server.baseUrl(), "alice", "--password-stdin"}, kPassword.toUtf8() + "\n");
+        const Run r =
+            cli(profile, {"login", m_server.baseUrl(), "alice", "--password-stdin"}, kPassword.toUtf8() + "\n");
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("signed in"));
         const Run status = cli(profile, {"status"});
@@ -106,7 +108,8 @@ private slots:
         QVERIFY(gone.start());
         const QString url = gone.baseUrl();
         gone.stop();
-        const Run r = cli(m_dir.path() + "/login-gone", {"login", url, "alice", "--password-stdin"}, kPassword.toUtf8() + "\n");
+        const Run r =
+            cli(m_dir.path() + "/login-gone", {"login", url, "alice", "--password-stdin"}, kPassword.toUtf8() + "\n");
         QCOMPARE(r.exitCode, 3);
     }
 
@@ -192,7 +195,8 @@ private slots:
         }
         // Progress = assets imported + uploads finished (0..80); each run is killed a little
         // further along, so the kills fall in hashing, in the database writes and in uploads.
-        const char* progress = "SELECT (SELECT count(*) FROM assets) + (SELECT count(*) FROM uploads WHERE state = 'done')";
+        const char* progress =
+            "SELECT (SELECT count(*) FROM assets) + (SELECT count(*) FROM uploads WHERE state = 'done')";
         for (int i = 0; i < 10; ++i) {
             QProcess p;
             p.start(PINHOLE_CLI_PATH, {"--profile", profile, "import", photos});
@@ -216,7 +220,8 @@ private slots:
         QJsonArray all;
         for (const auto& h : hashes)
             all.append(h);
-        const auto existing = http.postJson("/api/pinhole/v1/assets/check", {{"sha256", all}}).json().value("existing").toArray();
+        const auto existing =
+            http.postJson("/api/pinhole/v1/assets/check", {{"sha256", all}}).json().value("existing").toArray();
         QCOMPARE(existing.size(), kPhotos);
     }
 

@@ -14,11 +14,11 @@
 #include "serverprocess.h"
 
 #include <QFile>
-#include <atomic>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <atomic>
 
 using namespace pinhole::sync;
 using pinhole::test::HttpClient;
@@ -159,7 +159,8 @@ private slots:
         QCOMPARE(aliceStatuses().size(), before + 1);
 
         // The answer was lost (the process died before recording it): the op is sent again.
-        QVERIFY(e->store().db().prepare("UPDATE outbox SET state = 'queued' WHERE op_id = ?").bind(1, *opId).run().isOk());
+        QVERIFY(
+            e->store().db().prepare("UPDATE outbox SET state = 'queued' WHERE op_id = ?").bind(1, *opId).run().isOk());
         SETTLE(*e);
         QCOMPARE(aliceStatuses().size(), before + 1);
         auto q = e->store().db().prepare("SELECT state, json_extract(result, '$.status') FROM outbox WHERE op_id = ?");
@@ -240,7 +241,9 @@ private slots:
         QCOMPARE(post.value("favourites_count").toInt(), 1);
         QCOMPARE(post.value("favourited").toBool(), true);
         for (Engine* e : {first.get(), second.get()})
-            QCOMPARE(count(*e, "SELECT count(*) FROM mirror WHERE kind = 'like' AND id = '" + bobPost.toStdString() + "'"), 1);
+            QCOMPARE(
+                count(*e, "SELECT count(*) FROM mirror WHERE kind = 'like' AND id = '" + bobPost.toStdString() + "'"),
+                1);
     }
 
     void aPullCutByTheServerStoppingResumesAndAppliesNothingTwice() {
@@ -261,7 +264,11 @@ private slots:
         const auto assets = source->library().assets().value();
         for (const auto& asset : assets)
             QTRY_COMPARE_WITH_TIMEOUT(
-                alice().get("/api/pinhole/v1/assets/" + QString::fromStdString(asset.serverId.value_or(""))).json().value("state").toString(),
+                alice()
+                    .get("/api/pinhole/v1/assets/" + QString::fromStdString(asset.serverId.value_or("")))
+                    .json()
+                    .value("state")
+                    .toString(),
                 QStringLiteral("ready"), 30000);
 
         // The reference pulls them in one go, one change a page.
@@ -316,11 +323,15 @@ private slots:
         QVERIFY(first->library().like(post.toStdString()).isOk());
         SETTLE(*first);
         SETTLE(*second);
-        auto q = second->store().db().prepare("SELECT json_extract(result, '$.status') FROM outbox WHERE kind = 'unlike'");
+        auto q =
+            second->store().db().prepare("SELECT json_extract(result, '$.status') FROM outbox WHERE kind = 'unlike'");
         QVERIFY(q.step().value());
         QVERIFY2(q.text(0) == "conflict", q.text(0).c_str());
         QCOMPARE(alice().get("/api/v1/statuses/" + post).json().value("favourited").toBool(), true);
-        QTRY_COMPARE_WITH_TIMEOUT(countAfterRound(*second, "SELECT count(*) FROM mirror WHERE kind = 'like' AND id = '" + post.toStdString() + "'"), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            countAfterRound(*second,
+                            "SELECT count(*) FROM mirror WHERE kind = 'like' AND id = '" + post.toStdString() + "'"),
+            1, 10000);
     }
 
     void theWatcherSyncsANudgedEditAndCallsBack() {

@@ -110,10 +110,13 @@ private slots:
             writeFile(root + QString("/%1.jpg").arg(i), fakeJpeg("progress" + QByteArray::number(i)));
         Library library(*m_store, m_clock);
         std::vector<int> seen;
-        QVERIFY(library.importPath(root.toStdString(), {}, [&](const ImportProgress& p) {
-                       QCOMPARE(p.total, 4);
-                       seen.push_back(p.done);
-                   }).isOk());
+        QVERIFY(library
+                    .importPath(root.toStdString(), {},
+                                [&](const ImportProgress& p) {
+                                    QCOMPARE(p.total, 4);
+                                    seen.push_back(p.done);
+                                })
+                    .isOk());
         QCOMPARE(seen, (std::vector<int>{1, 2, 3, 4}));
     }
 
@@ -160,7 +163,8 @@ private slots:
         std::vector<std::string> kinds;
         for (const auto& op : ops)
             kinds.push_back(op.kind);
-        QCOMPARE(kinds, (std::vector<std::string>{"annotation.upsert", "annotation.upsert", "annotation.delete", "asset.update"}));
+        QCOMPARE(kinds, (std::vector<std::string>{"annotation.upsert", "annotation.upsert", "annotation.delete",
+                                                  "asset.update"}));
         for (std::size_t i = 1; i < ops.size(); ++i)
             QVERIFY(ops[i].hlc > ops[i - 1].hlc);
     }

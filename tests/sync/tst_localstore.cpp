@@ -41,9 +41,8 @@ private slots:
             QVERIFY((*store)->setMeta("cursor", "42").isOk());
         }
         std::vector<std::string> logged;
-        auto store = LocalStore::open(path("reopen.db"), [&](auto, std::string_view event, std::string_view) {
-            logged.emplace_back(event);
-        });
+        auto store = LocalStore::open(
+            path("reopen.db"), [&](auto, std::string_view event, std::string_view) { logged.emplace_back(event); });
         QVERIFY(store.isOk());
         QCOMPARE((*store)->meta("cursor").value_or(""), std::string("42"));
         QVERIFY(std::find(logged.begin(), logged.end(), "local_migration_applied") == logged.end());

@@ -6,8 +6,8 @@
 
 #include <QTemporaryDir>
 
-#include <set>
 #include <QTest>
+#include <set>
 
 using namespace pinhole::sync;
 

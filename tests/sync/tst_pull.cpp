@@ -145,7 +145,7 @@ private slots:
         auto q = m_store->db().prepare("SELECT trashed, caption FROM assets WHERE sha256 = ?");
         q.bind(1, kSha);
         QVERIFY(q.step().value());
-        QCOMPARE(q.int64(0), 1);                             // in trash, recoverable
+        QCOMPARE(q.int64(0), 1);                              // in trash, recoverable
         QCOMPARE(q.text(1), std::string("Eiger north face")); // with everything it had
         QCOMPARE(count("SELECT count(*) FROM mirror WHERE kind = 'asset'"), 0);
     }
