@@ -17,6 +17,8 @@
 #include "media/library.h"
 #include "media/uploads.h"
 #include "store/store.h"
+#include "sync/changestream.h"
+#include "sync/opsservice.h"
 
 #include <boost/json/value.hpp>
 
@@ -40,6 +42,8 @@ struct ApiContext {
     social::StatusService* statuses = nullptr;
     social::NotificationService* notifications = nullptr;
     feed::HomeFeed* homeFeed = nullptr;
+    sync::ChangeStream* changes = nullptr; // api/pinhole/syncapi.cpp
+    sync::OpsService* syncOps = nullptr;
 };
 
 // Resolves the bearer token and checks `scope`; with `requireAccount` an app-only token is
@@ -70,5 +74,6 @@ void registerMediaFileRoutes(http::Router& router, ApiContext& ctx); // api/pinh
 void registerFollowRoutes(http::Router& router, ApiContext& ctx);    // api/mastodon/followsapi.cpp
 void registerStatusRoutes(http::Router& router, ApiContext& ctx);    // api/mastodon/statusesapi.cpp
 void registerTimelineRoutes(http::Router& router, ApiContext& ctx);  // api/mastodon/timelinesapi.cpp
+void registerSyncRoutes(http::Router& router, ApiContext& ctx);      // api/pinhole/syncapi.cpp
 
 } // namespace pinhole::server::api

@@ -106,6 +106,9 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     d->m_statuses = std::make_unique<social::StatusService>(*d->m_store, *d->m_events);
     d->m_notifications = std::make_unique<social::NotificationService>(*d->m_store, *d->m_statuses);
     d->m_homeFeed = std::make_unique<feed::HomeFeed>(*d->m_store, feed::FeedOptions::of(d->m_config));
+    d->m_media->onEventsAppended([events = d->m_events.get()] { events->notify(); });
+    d->m_changes = std::make_unique<sync::ChangeStream>(*d->m_store, *d->m_statuses);
+    d->m_syncOps = std::make_unique<sync::OpsService>(*d->m_store, *d->m_statuses, *d->m_follows, *d->m_media);
     d->m_http = std::make_unique<http::HttpServer>(d->m_router, d->m_config.limits, d->m_metrics);
     d->m_api = std::make_unique<api::ApiContext>(
         api::ApiContext{d->m_config, "", *d->m_store, *d->m_accounts, *d->m_oauth, d->m_metrics, d->m_ready});
@@ -116,6 +119,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     d->m_api->statuses = d->m_statuses.get();
     d->m_api->notifications = d->m_notifications.get();
     d->m_api->homeFeed = d->m_homeFeed.get();
+    d->m_api->changes = d->m_changes.get();
+    d->m_api->syncOps = d->m_syncOps.get();
     api::registerOpsRoutes(d->m_router, *d->m_api);
     api::registerInstanceRoutes(d->m_router, *d->m_api);
     api::registerOAuthRoutes(d->m_router, *d->m_api);
@@ -126,6 +131,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     api::registerFollowRoutes(d->m_router, *d->m_api);
     api::registerStatusRoutes(d->m_router, *d->m_api);
     api::registerTimelineRoutes(d->m_router, *d->m_api);
+    api::registerSyncRoutes(d->m_router, *d->m_api);
 
     std::string certFile = d->m_config.tlsCert, keyFile = d->m_config.tlsKey;
     if (d->m_config.tlsSelfSigned) {

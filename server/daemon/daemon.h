@@ -70,6 +70,8 @@ private:
     std::unique_ptr<social::StatusService> m_statuses;
     std::unique_ptr<social::NotificationService> m_notifications;
     std::unique_ptr<feed::HomeFeed> m_homeFeed;
+    std::unique_ptr<sync::ChangeStream> m_changes;
+    std::unique_ptr<sync::OpsService> m_syncOps;
     http::HttpMetrics m_metrics;
     http::Router m_router;
     std::unique_ptr<http::HttpServer> m_http;

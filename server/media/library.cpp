@@ -4,6 +4,8 @@
 #include "core/log.h"
 #include "media/atomicwrite.h"
 #include "media/metadata.h"
+#include "store/eventstore.h"
+#include "store/syncstore.h"
 
 #include <sodium.h>
 
@@ -17,6 +19,12 @@ namespace fs = std::filesystem;
 namespace pinhole::server::media {
 
 namespace {
+
+// Every change of an asset is in the event log (the sync change stream reads it), appended in
+// the transaction of the change.
+Status appendAssetEvent(store::Database& db, store::EventType type, Id owner, Id asset) {
+    return store::appendEvent(db, {.type = type, .actorId = owner, .subjectId = asset}, nowMillis());
+}
 
 std::string shardedPath(const std::string& root, std::string_view sha) {
     return root + "/" + std::string(sha.substr(0, 2)) + "/" + std::string(sha.substr(2, 2)) + "/" + std::string(sha);
@@ -191,7 +199,9 @@ Result<IngestResult> MediaLibrary::ingest(Id ownerId, const std::string& path,
     PINHOLE_TRY(inserted);
     PINHOLE_TRY(m_enqueue(**db, kExtractMetadataQueue, asset.id));
     PINHOLE_TRY(m_enqueue(**db, kDeriveQueue, asset.id));
+    PINHOLE_TRY(appendAssetEvent(**db, store::EventType::AssetCreated, ownerId, asset.id));
     PINHOLE_TRY(tx.commit());
+    notifyEvents();
     log::info("asset_stored", {{"asset", idToString(asset.id)}, {"owner", idToString(ownerId)},
                                {"bytes", asset.byteSize}, {"type", asset.mimeType}});
     return IngestResult{std::move(asset), true};
@@ -217,14 +227,29 @@ Result<std::vector<std::string>> MediaLibrary::existingSha256s(Id ownerId, const
 }
 
 Result<store::Asset> MediaLibrary::describe(Id viewer, Id assetId, const std::string& description, double focusX,
-                                            double focusY) {
+                                            double focusY, const store::AlsoInTransaction& also) {
     auto asset = ownedAsset(viewer, assetId);
     if (!asset)
         return asset.status();
     auto db = m_store.connection();
     if (!db)
         return db.status();
-    PINHOLE_TRY(store::updateAssetDescription(**db, assetId, description, focusX, focusY, nowMillis()));
+    store::Transaction tx(**db);
+    PINHOLE_TRY(tx.status());
+    const std::int64_t now = nowMillis();
+    PINHOLE_TRY(store::updateAssetDescription(**db, assetId, description, focusX, focusY, now));
+    PINHOLE_TRY(appendAssetEvent(**db, store::EventType::AssetUpdated, viewer, assetId));
+    if (also) {
+        PINHOLE_TRY(also(**db, assetId));
+    } else {
+        // A write without a client's clock (the Mastodon API) is stamped with the server's, so the
+        // sync rule "last writer wins per field" (docs/protocol.md §4) also orders it.
+        const auto stamp = static_cast<std::uint64_t>(now) << 16;
+        for (const char* field : {"description", "focus_x", "focus_y"})
+            PINHOLE_TRY(store::setFieldStamp(**db, "asset", assetId, field, stamp));
+    }
+    PINHOLE_TRY(tx.commit());
+    notifyEvents();
     asset->description = description;
     asset->focusX = focusX;
     asset->focusY = focusY;
@@ -271,7 +296,13 @@ Status MediaLibrary::extractMetadata(Id assetId) {
     auto db = m_store.connection();
     if (!db)
         return db.status();
-    return store::updateAssetMetadata(**db, a, nowMillis());
+    store::Transaction tx(**db);
+    PINHOLE_TRY(tx.status());
+    PINHOLE_TRY(store::updateAssetMetadata(**db, a, nowMillis()));
+    PINHOLE_TRY(appendAssetEvent(**db, store::EventType::AssetUpdated, a.ownerId, a.id));
+    PINHOLE_TRY(tx.commit());
+    notifyEvents();
+    return Status::ok();
 }
 
 Status MediaLibrary::derive(Id assetId) {
@@ -297,7 +328,9 @@ Status MediaLibrary::derive(Id assetId) {
     store::Transaction tx(**db);
     PINHOLE_TRY(tx.status());
     PINHOLE_TRY(store::completeAsset(**db, assetId, rows, made->placeholder, nowMillis()));
+    PINHOLE_TRY(appendAssetEvent(**db, store::EventType::AssetUpdated, asset->ownerId, assetId));
     PINHOLE_TRY(tx.commit());
+    notifyEvents();
     notifyProcessed();
     return Status::ok();
 }
@@ -307,9 +340,22 @@ Status MediaLibrary::giveUp(Id assetId, const std::string& why) {
     if (!db)
         return db.status();
     log::warn("asset_failed", {{"asset", idToString(assetId)}, {"why", why}});
+    auto asset = store::assetById(**db, assetId);
+    if (!asset)
+        return asset.status().code() == Code::NotFound ? Status::ok() : asset.status();
+    store::Transaction tx(**db);
+    PINHOLE_TRY(tx.status());
     PINHOLE_TRY(store::failAsset(**db, assetId, why, nowMillis()));
+    PINHOLE_TRY(appendAssetEvent(**db, store::EventType::AssetUpdated, asset->ownerId, assetId));
+    PINHOLE_TRY(tx.commit());
+    notifyEvents();
     notifyProcessed();
     return Status::ok();
+}
+
+void MediaLibrary::notifyEvents() {
+    if (m_eventsAppended)
+        m_eventsAppended();
 }
 
 void MediaLibrary::notifyProcessed() {

@@ -66,7 +66,12 @@ public:
     // The asset if `viewer` owns it; NotFound otherwise (others' libraries do not leak).
     Result<store::Asset> ownedAsset(Id viewer, Id assetId);
     Result<std::vector<std::string>> existingSha256s(Id ownerId, const std::vector<std::string>& sha256s);
-    Result<store::Asset> describe(Id viewer, Id assetId, const std::string& description, double focusX, double focusY);
+    // Sets the alt text and focus, with an asset.updated event; `also` joins the transaction.
+    Result<store::Asset> describe(Id viewer, Id assetId, const std::string& description, double focusX, double focusY,
+                                  const store::AlsoInTransaction& also = {});
+    // Called after a commit that appended events (the daemon wakes the event log with it).
+    // REQUIRES: before the library is used from several threads.
+    void onEventsAppended(std::function<void()> notify) { m_eventsAppended = std::move(notify); }
 
     // Job bodies. A refusal that retrying cannot fix (corrupt data) is recorded on the asset as
     // `failed` with its reason and the job completes; an I/O failure is returned, to be retried.
@@ -85,10 +90,12 @@ public:
 
 private:
     void notifyProcessed();
+    void notifyEvents();
 
     store::Store& m_store;
     std::string m_dataDir;
     EnqueueAssetJob m_enqueue;
+    std::function<void()> m_eventsAppended;
 
     std::mutex m_mutex; // guards m_generation
     std::condition_variable m_processed;

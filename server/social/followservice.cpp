@@ -58,7 +58,7 @@ Status addFollow(store::Database& db, Id follower, Id followee, std::int64_t now
 
 } // namespace
 
-Result<Relationship> FollowService::follow(Id viewer, Id target) {
+Result<Relationship> FollowService::follow(Id viewer, Id target, const store::AlsoInTransaction& also) {
     if (viewer == target)
         return unprocessable("you cannot follow yourself");
     auto db = m_store.connection();
@@ -87,13 +87,15 @@ Result<Relationship> FollowService::follow(Id viewer, Id target) {
             PINHOLE_TRY(addFollow(**db, viewer, target, now));
         }
     }
+    if (also)
+        PINHOLE_TRY(also(**db, target));
     auto r = relationshipOf(**db, viewer, target);
     PINHOLE_TRY(tx.commit());
     m_events.notify();
     return r;
 }
 
-Result<Relationship> FollowService::unfollow(Id viewer, Id target) {
+Result<Relationship> FollowService::unfollow(Id viewer, Id target, const store::AlsoInTransaction& also) {
     auto db = m_store.connection();
     if (!db)
         return db.status();
@@ -103,6 +105,8 @@ Result<Relationship> FollowService::unfollow(Id viewer, Id target) {
     const std::int64_t now = nowMillis();
     PINHOLE_TRY(removeEdge(**db, Edge::Follow, viewer, target, now));
     PINHOLE_TRY(removeEdge(**db, Edge::FollowRequest, viewer, target, now));
+    if (also)
+        PINHOLE_TRY(also(**db, target));
     auto r = relationshipOf(**db, viewer, target);
     PINHOLE_TRY(tx.commit());
     m_events.notify();

@@ -34,9 +34,12 @@ public:
 
     // Follows an open account, or asks to follow a locked one. Following oneself is refused
     // (Unprocessable), an account in a block with the viewer too (PermissionDenied).
-    Result<Relationship> follow(Id viewer, Id target);
+    // `also` joins the change's transaction (subject: `target`), e.g. sync/ recording its op id.
+    Result<Relationship> follow(Id viewer, Id target) { return follow(viewer, target, {}); }
+    Result<Relationship> follow(Id viewer, Id target, const store::AlsoInTransaction& also);
     // Ends a follow, or withdraws a request.
-    Result<Relationship> unfollow(Id viewer, Id target);
+    Result<Relationship> unfollow(Id viewer, Id target) { return unfollow(viewer, target, {}); }
+    Result<Relationship> unfollow(Id viewer, Id target, const store::AlsoInTransaction& also);
     // Ends the follows and requests both ways, then blocks.
     Result<Relationship> block(Id viewer, Id target);
     Result<Relationship> unblock(Id viewer, Id target);

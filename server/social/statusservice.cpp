@@ -52,7 +52,7 @@ std::vector<std::string> hashtagsOf(std::string_view text) {
     return out;
 }
 
-Result<StatusView> StatusService::create(Id author, const NewStatus& input) {
+Result<StatusView> StatusService::create(Id author, const NewStatus& input, const store::AlsoInTransaction& also) {
     auto length = accounts::utf8Length(input.text);
     if (!length || *length > kMaxCaption)
         return unprocessable("status: must be valid text of at most 2200 characters");
@@ -122,6 +122,8 @@ Result<StatusView> StatusService::create(Id author, const NewStatus& input) {
         if (input.idempotencyKey)
             PINHOLE_TRY(store::rememberIdempotencyKey(**db, author, *input.idempotencyKey, row.id, now,
                                                       kIdempotencyKeepMillis));
+        if (also)
+            PINHOLE_TRY(also(**db, row.id));
         PINHOLE_TRY(tx.commit());
         created = row.id;
     }
@@ -142,7 +144,7 @@ Result<StatusView> StatusService::get(std::optional<Id> viewer, Id id) {
     return std::move(views->front());
 }
 
-Result<StatusView> StatusService::remove(Id viewer, Id id) {
+Result<StatusView> StatusService::remove(Id viewer, Id id, const store::AlsoInTransaction& also) {
     auto view = get(viewer, id);
     if (!view)
         return view.status();
@@ -182,13 +184,15 @@ Result<StatusView> StatusService::remove(Id viewer, Id id) {
                                            now));
             PINHOLE_TRY(store::deleteStatus(**db, it->id));
         }
+        if (also)
+            PINHOLE_TRY(also(**db, id));
         PINHOLE_TRY(tx.commit());
     }
     m_events.notify();
     return view;
 }
 
-Result<StatusView> StatusService::favourite(Id viewer, Id id) {
+Result<StatusView> StatusService::favourite(Id viewer, Id id, const store::AlsoInTransaction& also) {
     {
         auto db = m_store.connection();
         if (!db)
@@ -212,6 +216,8 @@ Result<StatusView> StatusService::favourite(Id viewer, Id id) {
             PINHOLE_TRY(store::appendEvent(
                 **db, {.type = EventType::FavouriteCreated, .actorId = viewer, .accountId = row->accountId, .statusId = id},
                 now));
+        if (also)
+            PINHOLE_TRY(also(**db, id));
         PINHOLE_TRY(tx.commit());
     }
     m_events.notify();
@@ -220,7 +226,7 @@ Result<StatusView> StatusService::favourite(Id viewer, Id id) {
     return get(viewer, id);
 }
 
-Result<StatusView> StatusService::unfavourite(Id viewer, Id id) {
+Result<StatusView> StatusService::unfavourite(Id viewer, Id id, const store::AlsoInTransaction& also) {
     {
         auto db = m_store.connection();
         if (!db)
@@ -243,6 +249,8 @@ Result<StatusView> StatusService::unfavourite(Id viewer, Id id) {
             PINHOLE_TRY(store::appendEvent(
                 **db, {.type = EventType::FavouriteDeleted, .actorId = viewer, .accountId = row->accountId, .statusId = id},
                 nowMillis()));
+        if (also)
+            PINHOLE_TRY(also(**db, id));
         PINHOLE_TRY(tx.commit());
     }
     m_events.notify();

@@ -62,13 +62,15 @@ public:
     // Unprocessable for media that is not the author's, not ready, or too many or too few; NotFound
     // for a comment on a status the author may not see. With an Idempotency-Key seen before, the
     // status that request created.
-    Result<StatusView> create(Id author, const NewStatus& status);
+    // `also` joins the change's transaction (with the created status's id; for the others the
+    // status acted on), e.g. sync/ recording its op id.
+    Result<StatusView> create(Id author, const NewStatus& status, const store::AlsoInTransaction& also = {});
     // NotFound unless the viewer may see it.
     Result<StatusView> get(std::optional<Id> viewer, Id id);
     // The author deletes a status and its comments; NotFound for anyone else.
-    Result<StatusView> remove(Id viewer, Id id);
-    Result<StatusView> favourite(Id viewer, Id id);
-    Result<StatusView> unfavourite(Id viewer, Id id);
+    Result<StatusView> remove(Id viewer, Id id, const store::AlsoInTransaction& also = {});
+    Result<StatusView> favourite(Id viewer, Id id, const store::AlsoInTransaction& also = {});
+    Result<StatusView> unfavourite(Id viewer, Id id, const store::AlsoInTransaction& also = {});
     Result<Paged<store::Account>> favouritedBy(std::optional<Id> viewer, Id id, const store::Page& page);
     Result<Thread> context(std::optional<Id> viewer, Id id);
 

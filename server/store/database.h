@@ -14,6 +14,7 @@
 #include "core/status.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -118,6 +119,11 @@ private:
     Status m_begin;
     bool m_done = false;
 };
+
+// Work a caller adds to a service's write transaction (e.g. sync/ recording an operation id with
+// the change it made): runs after the change, before commit, with the id of what the change
+// made or touched; a failure rolls the whole transaction back. Empty: nothing to add.
+using AlsoInTransaction = std::function<Status(Database& db, std::int64_t subjectId)>;
 
 // A read snapshot: BEGIN (deferred) now, ended on destruction. Many small reads in one snapshot
 // are consistent with each other and much cheaper than as many implicit transactions (each of

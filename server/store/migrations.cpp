@@ -293,6 +293,44 @@ CREATE TABLE status_counters (
     replies_count     INTEGER NOT NULL DEFAULT 0
 );
 )sql",
+        // 5: sync (server/sync/, docs/protocol.md): the subject of an event that is not a
+        // status or an account (an asset), the server's epoch (a cursor from another database is
+        // refused), the applied client operations (idempotence) and per-field HLC stamps
+        // (last-writer-wins).
+        R"sql(
+ALTER TABLE events ADD COLUMN subject_id INTEGER;   -- e.g. the asset of asset.* events
+
+-- One row: a random number fixed when this database was made; part of every sync cursor.
+CREATE TABLE sync_epoch (
+    epoch  INTEGER NOT NULL
+);
+INSERT INTO sync_epoch (epoch) VALUES (abs(random() % 4294967296));
+
+-- Client operations applied, written in the transaction of their change: an op_id seen again
+-- answers already_applied. subject_id: what it acted on (its kind's entity); result_id: what
+-- it created, if anything.
+CREATE TABLE sync_ops (
+    account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    op_id       TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    hlc         INTEGER NOT NULL,
+    subject_id  INTEGER,
+    result_id   INTEGER,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (account_id, op_id)
+) WITHOUT ROWID;
+CREATE INDEX sync_ops_by_subject ON sync_ops(account_id, subject_id, kind);
+
+-- The HLC of the write each field holds (per-field last-writer-wins). A field without a row
+-- was never written through sync or the API since this migration: stamp 0.
+CREATE TABLE sync_field_stamps (
+    entity     TEXT NOT NULL,     -- 'asset'
+    entity_id  INTEGER NOT NULL,
+    field      TEXT NOT NULL,
+    hlc        INTEGER NOT NULL,
+    PRIMARY KEY (entity, entity_id, field)
+) WITHOUT ROWID;
+)sql",
     };
     return all;
 }

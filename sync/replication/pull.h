@@ -1,0 +1,61 @@
+// The pull loop: reads the change stream (docs/protocol.md §2) page by page and applies each
+// page and its end cursor in ONE local transaction, so the cursor never moves past a change
+// that is not committed, and a page fetched twice (after a crash or a cut) changes nothing the
+// second time (every upsert carries the entity's whole state). A page cut off before its `end`
+// line is discarded whole.
+//
+// What a change does locally: an `asset` fills in the server id of the local asset with that
+// SHA-256 (or adds a remote-only one) and its caption, unless a local caption edit is still
+// unsent (the push decides that by HLC, §4); a deleted asset goes to trash; everything else is
+// mirrored as the server sent it (table `mirror`), tombstones delete, and an unfollow drops
+// that account's posts. A `reset` line drops the mirror (never the outbox, uploads or the
+// local library) in the same transaction as its page.
+//
+// Threading: one Puller per thread, with its own store connection and HTTP client.
+#pragma once
+
+#include "core/log.h"
+#include "core/status.h"
+#include "net/http.h"
+#include "store/localstore.h"
+
+#include <functional>
+#include <string>
+
+namespace pinhole::sync {
+
+struct PullReport {
+    int requests = 0;
+    int changes = 0;
+    int resets = 0;
+};
+
+class Puller {
+public:
+    static constexpr int kDefaultPageSize = 500;
+
+    Puller(store::LocalStore& store, net::HttpClient& http, std::string baseUrl, LogSink log = {})
+        : m_store(store), m_http(http), m_base(std::move(baseUrl)), m_log(std::move(log)) {}
+
+    void setPageSize(int limit) { m_limit = limit; }
+    // Called after each committed page (for change callbacks), on the pulling thread.
+    void onPage(std::function<void(int changes)> fn) { m_onPage = std::move(fn); }
+
+    // Pulls until the server says there is no more. Stops with the request's Status on a
+    // network failure or an error answer; pages committed before stay committed.
+    Result<PullReport> run();
+
+    // Applies one page of the stream (the body as received) in one transaction. Exposed for
+    // tests; run() calls it.
+    Result<bool> applyPage(const std::string& body, PullReport& report); // -> more
+
+private:
+    store::LocalStore& m_store;
+    net::HttpClient& m_http;
+    std::string m_base;
+    LogSink m_log;
+    int m_limit = kDefaultPageSize;
+    std::function<void(int)> m_onPage;
+};
+
+} // namespace pinhole::sync

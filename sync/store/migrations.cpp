@@ -1,0 +1,122 @@
+// The local schema, as numbered migrations. Append a new entry for every change; never edit one
+// that has shipped. Times are Unix milliseconds; `hlc` columns are core/hlc.h stamps.
+#include "store/localstore.h"
+
+namespace pinhole::sync::store {
+
+const std::vector<std::string_view>& migrations() {
+    static const std::vector<std::string_view> all = {
+        // 1: the library, the mirror of server state, the outbox and the upload journal.
+        R"sql(
+-- Settings and progress: server_url, username, access_token, pinned_key, device_id, hlc,
+-- cursor, last_sync_at.
+CREATE TABLE meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- One row per content: the same bytes imported from two folders are one asset.
+CREATE TABLE assets (
+    id            INTEGER PRIMARY KEY,
+    sha256        TEXT NOT NULL UNIQUE,          -- lower-case hex
+    server_id     TEXT UNIQUE,                   -- NULL until the server knows the bytes
+    size          INTEGER NOT NULL,
+    width         INTEGER,
+    height        INTEGER,
+    taken_at      TEXT,                          -- EXIF DateTimeOriginal as written
+    camera_make   TEXT,
+    camera_model  TEXT,
+    caption       TEXT NOT NULL DEFAULT '',
+    caption_hlc   INTEGER NOT NULL DEFAULT 0,
+    trashed       INTEGER NOT NULL DEFAULT 0 CHECK (trashed IN (0, 1)),
+    imported_at   INTEGER NOT NULL
+);
+
+-- Where an asset's bytes are on this computer (any of them will do).
+CREATE TABLE asset_files (
+    path      TEXT PRIMARY KEY,
+    asset_id  INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX asset_files_by_asset ON asset_files(asset_id);
+
+-- Tags: an add-wins set. A removal hides only the adds it has seen (hlc <= removed_hlc).
+CREATE TABLE tags (
+    asset_id     INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    label        TEXT NOT NULL,
+    added_hlc    INTEGER NOT NULL,
+    removed_hlc  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (asset_id, label)
+) WITHOUT ROWID;
+
+-- Albums, keyed by the id the creating client chose (a UUID), which the server keeps.
+CREATE TABLE albums (
+    id        TEXT PRIMARY KEY,
+    name      TEXT NOT NULL,
+    name_hlc  INTEGER NOT NULL,
+    deleted   INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+) WITHOUT ROWID;
+
+-- Album membership: an add-wins set, like tags.
+CREATE TABLE album_assets (
+    album_id     TEXT NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+    asset_id     INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    added_hlc    INTEGER NOT NULL,
+    removed_hlc  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (album_id, asset_id)
+) WITHOUT ROWID;
+
+-- A caption edited on two devices: the losing text is kept here for the user to see.
+CREATE TABLE conflicts (
+    id          INTEGER PRIMARY KEY,
+    entity      TEXT NOT NULL,                   -- "asset:<sha256>"
+    field       TEXT NOT NULL,
+    kept        TEXT NOT NULL,
+    lost        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+
+-- What the change stream sent that the library tables don't model (posts, profiles, likes,
+-- comments, relationships): the server's JSON as it came, tombstones as deleted = 1.
+CREATE TABLE mirror (
+    kind     TEXT NOT NULL,
+    id       TEXT NOT NULL,
+    body     TEXT NOT NULL,
+    deleted  INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+    PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+
+-- The outbox: see outbox/outbox.h for the state machine. seq orders sending.
+CREATE TABLE outbox (
+    seq              INTEGER PRIMARY KEY,
+    op_id            TEXT NOT NULL UNIQUE,        -- UUID, the server remembers it
+    kind             TEXT NOT NULL,               -- "album.create", "tag.add", ...
+    payload          TEXT NOT NULL,               -- JSON object
+    hlc              INTEGER NOT NULL,
+    state            TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'applied', 'parked', 'discarded')),
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  INTEGER NOT NULL DEFAULT 0,
+    reason           TEXT,                        -- why it is parked, or the last transient error
+    result           TEXT,                        -- the server's answer once applied
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL
+);
+CREATE INDEX outbox_by_state ON outbox(state, seq);
+
+-- The upload journal: see upload/uploader.h for the state machine.
+CREATE TABLE uploads (
+    asset_id         INTEGER PRIMARY KEY REFERENCES assets(id) ON DELETE CASCADE,
+    state            TEXT NOT NULL CHECK (state IN ('pending', 'uploading', 'done', 'parked')),
+    location         TEXT,                        -- the tus upload URL once created
+    upload_offset    INTEGER NOT NULL DEFAULT 0,  -- bytes the server acknowledged
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  INTEGER NOT NULL DEFAULT 0,
+    reason           TEXT,
+    updated_at       INTEGER NOT NULL
+);
+CREATE INDEX uploads_by_state ON uploads(state, asset_id);
+)sql",
+    };
+    return all;
+}
+
+} // namespace pinhole::sync::store
