@@ -444,6 +444,26 @@ private slots:
         }
     }
 
+    void deletingThroughOperationsLeavesATombstoneAndIsIdempotent() {
+        const QString xan = m_social.user("xan");
+        const QString post = m_social.photoPost(xan, "delete me offline");
+        QString cursor;
+        QVERIFY(waitFor(xan, cursor, "post/" + post + "/upsert"));
+        const HttpReply first = sendOps(xan, {op("post.delete", {{"post_id", post}})});
+        QCOMPARE(result(first)["status"].toString(), QString("applied"));
+        // Another device deleted it too: the post is gone, which is what it asked for.
+        const HttpReply second = sendOps(xan, {op("post.delete", {{"post_id", post}})});
+        QCOMPARE(result(second)["status"].toString(), QString("applied"));
+        QCOMPARE(m_social.get(xan, "/api/v1/statuses/" + post).status, 404);
+        QVERIFY(waitFor(xan, cursor, "post/" + post + "/delete"));
+        // Someone else's post is not theirs to delete, and says so as if it did not exist.
+        const QString yul = m_social.user("yul");
+        const QString yuls = m_social.photoPost(yul, "mine");
+        const HttpReply other = sendOps(xan, {op("post.delete", {{"post_id", yuls}})});
+        QCOMPARE(result(other)["status"].toString(), QString("refused"));
+        QCOMPARE(m_social.get(yul, "/api/v1/statuses/" + yuls).status, 200);
+    }
+
     void anUnlikeOlderThanTheLikeIsAConflict() {
         const QString sam = m_social.user("sam");
         const QString tia = m_social.user("tia");
@@ -491,6 +511,7 @@ private slots:
         QTest::newRow("op_id not a uuid") << QByteArray("{\"ops\":[VALID,{\"op_id\":\"123\",\"kind\":\"like\"}]}")
                                           << 400;
         QTest::newRow("501 ops") << QByteArray("MANY") << 413;
+        QTest::newRow("body over 1 MiB") << QByteArray("HUGE") << 413;
     }
     void malformedBatchesAreRefusedWholeAndApplyNothing() {
         QFETCH(QByteArray, body);
@@ -505,6 +526,10 @@ private slots:
                 ops.append(op("like", {{"status_id", "1"}}));
             body = QJsonDocument(QJsonObject{{"ops", ops}}).toJson(QJsonDocument::Compact);
         }
+        if (body == "HUGE")
+            body = QJsonDocument(QJsonObject{{"ops", QJsonArray{valid, op("comment.create", {{"post_id", "1"},
+                                                                                          {"text", QString(1100000, 'x')}})}}})
+                       .toJson(QJsonDocument::Compact);
         body.replace("VALID", validText);
         const HttpReply r = sendRaw(wes, body);
         QCOMPARE(r.status, status);
