@@ -6,6 +6,7 @@
 #include "socialfixture.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QDeadlineTimer>
 #include <QSet>
 #include <QUuid>
@@ -355,6 +356,63 @@ private slots:
     void theEndpointsNeedAToken() {
         QCOMPARE(HttpClient(m_server.baseUrl()).get("/api/pinhole/v1/sync/changes").status, 401);
         QCOMPARE(sendOps({}, {op("like", {{"status_id", "1"}})}).status, 401);
+    }
+
+    // The client's tests load golden pages (tests/fixtures/sync/*.ndjson); the real server's lines
+    // must carry every field those pages have, with the same JSON types, kind by kind.
+    void linesHaveTheShapeOfTheGoldenFixtures() {
+        QHash<QString, QJsonObject> golden; // "kind/op" -> a fixture line
+        for (const char* name : {"changes_snapshot", "changes_tombstones", "changes_unfollow"}) {
+            QFile f(qEnvironmentVariable("PINHOLE_SOURCE_DIR") + "/tests/fixtures/sync/" + name + ".ndjson");
+            QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+            for (const QByteArray& line : f.readAll().split('\n')) {
+                const QJsonObject o = QJsonDocument::fromJson(line).object();
+                if (o.contains("kind"))
+                    golden.insert(o["kind"].toString() + "/" + o["op"].toString(), o);
+                else if (!o.isEmpty())
+                    golden.insert(o.contains("reset") ? "reset" : "end", o);
+            }
+        }
+        const QString zed = m_social.user("zed");
+        const QString amy = m_social.user("amy");
+        QCOMPARE(m_social.postTo(zed, "/api/v1/accounts/" + m_social.idOf(amy) + "/follow").status, 200);
+        const QString amys = m_social.photoPost(amy, "amy's");
+        QCOMPARE(m_social.postTo(zed, "/api/v1/statuses/" + amys + "/favourite").status, 200);
+        const QString mine = m_social.photoPost(zed, "zed's");
+        QCOMPARE(m_social.post(zed, "a comment", {}, "public", mine).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(statusesCount(zed), 2, 20000);
+        QString cursor;
+        QList<QJsonObject> lines = pull(zed, QString()).lines; // the reset line, then a snapshot
+        lines += pullAll(zed, cursor);
+        QCOMPARE(HttpClient(m_server.baseUrl(), zed).send("DELETE", "/api/v1/statuses/" + mine).status, 200);
+        QCOMPARE(m_social.postTo(zed, "/api/v1/accounts/" + m_social.idOf(amy) + "/unfollow").status, 200);
+        QList<QJsonObject> later;
+        QVERIFY(waitFor(zed, cursor, "relationship/" + m_social.idOf(amy) + "/upsert", &later));
+        lines += later;
+        lines << pull(zed, cursor).end();
+
+        QSet<QString> checked;
+        for (const QJsonObject& line : lines) {
+            const QString k = line.contains("kind") ? line["kind"].toString() + "/" + line["op"].toString()
+                                                    : (line.contains("reset") ? "reset" : "end");
+            if (!golden.contains(k))
+                continue;
+            const QJsonObject want = golden[k];
+            for (auto it = want.begin(); it != want.end(); ++it) {
+                QVERIFY2(line.contains(it.key()), qPrintable(k + " lacks " + it.key()));
+                QCOMPARE(line[it.key()].type(), it.value().type());
+            }
+            const QJsonObject wantData = want["data"].toObject(), data = line["data"].toObject();
+            for (auto it = wantData.begin(); it != wantData.end(); ++it) {
+                QVERIFY2(data.contains(it.key()), qPrintable(k + " data lacks " + it.key()));
+                if (!it.value().isNull() && !data[it.key()].isNull())
+                    QCOMPARE(data[it.key()].type(), it.value().type());
+            }
+            checked << k;
+        }
+        for (const QString& k : {"reset", "end", "account/upsert", "relationship/upsert", "asset/upsert", "post/upsert",
+                                 "comment/upsert", "like/upsert", "post/delete"})
+            QVERIFY2(checked.contains(k), qPrintable(k));
     }
 
     void anOperationSentTwiceIsAppliedOnce() {
