@@ -223,9 +223,7 @@ public:
             finish(likes->size(), static_cast<std::size_t>(n));
             return Status::ok();
         }
-        default:
-            next = Snapshot{kDone, 0};
-            return Status::ok();
+        default: next = Snapshot{kDone, 0}; return Status::ok();
         }
     }
 

@@ -6,8 +6,8 @@
 #include "socialfixture.h"
 
 #include <QDateTime>
-#include <QFile>
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QSet>
 #include <QUuid>
 
@@ -133,8 +133,10 @@ class TestSync : public QObject {
         return QString::number(((QDateTime::currentMSecsSinceEpoch() + offsetMillis) << 16) + ++m_counter);
     }
     static QString uuid() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
-    QJsonObject op(const QString& kind, const QJsonObject& payload, const QString& id = uuid(), const QString& stamp = {}) {
-        return QJsonObject{{"op_id", id}, {"hlc", stamp.isEmpty() ? hlc() : stamp}, {"kind", kind}, {"payload", payload}};
+    QJsonObject op(const QString& kind, const QJsonObject& payload, const QString& id = uuid(),
+                   const QString& stamp = {}) {
+        return QJsonObject{
+            {"op_id", id}, {"hlc", stamp.isEmpty() ? hlc() : stamp}, {"kind", kind}, {"payload", payload}};
     }
     HttpReply sendOps(const QString& token, const QJsonArray& ops) {
         return sendRaw(token, QJsonDocument(QJsonObject{{"ops", ops}}).toJson(QJsonDocument::Compact));
@@ -199,8 +201,8 @@ private slots:
         QString fresh;
         seen += pullAll(bob, fresh);
         const QSet<QString> got = keys(seen);
-        for (const QString& leak : {"asset/" + danPhoto + "/upsert", "post/" + danPrivate + "/upsert",
-                                    "post/" + danPublic + "/upsert"})
+        for (const QString& leak :
+             {"asset/" + danPhoto + "/upsert", "post/" + danPrivate + "/upsert", "post/" + danPublic + "/upsert"})
             QVERIFY2(!got.contains(leak), qPrintable(leak));
         for (const auto& c : seen) // carl's photos only inside carl's posts, never as library assets
             QVERIFY(c["kind"].toString() != "asset");
@@ -250,10 +252,10 @@ private slots:
         const QString photo = m_social.photo(hal);
         QString cursor;
         pullAll(hal, cursor);
-        const HttpReply put = HttpClient(m_server.baseUrl(), hal)
-                                  .send("PUT", "/api/v1/media/" + photo,
-                                        QJsonDocument(QJsonObject{{"description", "a red door"}}).toJson(),
-                                        "application/json");
+        const HttpReply put =
+            HttpClient(m_server.baseUrl(), hal)
+                .send("PUT", "/api/v1/media/" + photo,
+                      QJsonDocument(QJsonObject{{"description", "a red door"}}).toJson(), "application/json");
         QCOMPARE(put.status, 200);
         QList<QJsonObject> seen;
         QVERIFY(waitFor(hal, cursor, "asset/" + photo + "/upsert", &seen));
@@ -263,12 +265,17 @@ private slots:
     void unknownOrGarbledCursorAnswersAReset_data() {
         QTest::addColumn<QString>("cursor");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("garbage") << "not a cursor" << "garbled cursor";
-        QTest::newRow("other version") << "2.1.1" << "garbled cursor";
-        QTest::newRow("leading zero") << "1.01.1" << "garbled cursor";
+        QTest::newRow("garbage") << "not a cursor"
+                                 << "garbled cursor";
+        QTest::newRow("other version") << "2.1.1"
+                                       << "garbled cursor";
+        QTest::newRow("leading zero") << "1.01.1"
+                                      << "garbled cursor";
         QTest::newRow("too long") << QString(200, '1') << "garbled cursor";
-        QTest::newRow("another server") << "OTHER_EPOCH" << "unknown cursor";
-        QTest::newRow("ahead of the log") << "AHEAD" << "unknown cursor";
+        QTest::newRow("another server") << "OTHER_EPOCH"
+                                        << "unknown cursor";
+        QTest::newRow("ahead of the log") << "AHEAD"
+                                          << "unknown cursor";
     }
     void unknownOrGarbledCursorAnswersAReset() {
         QFETCH(QString, cursor);
@@ -418,9 +425,8 @@ private slots:
     void anOperationSentTwiceIsAppliedOnce() {
         const QString lee = m_social.user("lee");
         const QString photo = m_social.photo(lee);
-        const QJsonObject create = op("post.create", {{"text", "offline #post"},
-                                                      {"media_ids", QJsonArray{photo}},
-                                                      {"visibility", "public"}});
+        const QJsonObject create =
+            op("post.create", {{"text", "offline #post"}, {"media_ids", QJsonArray{photo}}, {"visibility", "public"}});
         const HttpReply first = sendOps(lee, {create});
         QCOMPARE(first.status, 200);
         QCOMPARE(result(first)["status"].toString(), QString("applied"));
@@ -430,7 +436,8 @@ private slots:
         QCOMPARE(again.status, 200);
         QCOMPARE(result(again)["status"].toString(), QString("already_applied"));
         QCOMPARE(result(again)["id"].toString(), id);
-        const auto statuses = SocialFixture::ids(m_social.get(lee, "/api/v1/accounts/" + m_social.idOf(lee) + "/statuses"));
+        const auto statuses =
+            SocialFixture::ids(m_social.get(lee, "/api/v1/accounts/" + m_social.idOf(lee) + "/statuses"));
         QCOMPARE(statuses, QStringList{id});
     }
 
@@ -439,11 +446,11 @@ private slots:
         const QString ned = m_social.user("ned");
         const QString photo = m_social.photo(mia);
         const QString createId = uuid();
-        const HttpReply r = sendOps(
-            mia, {op("post.create", {{"text", "hello"}, {"media_ids", QJsonArray{photo}}}, createId),
-                  op("like", {{"status_id", "op:" + createId}}),
-                  op("comment.create", {{"post_id", "op:" + createId}, {"text", "my own comment"}}),
-                  op("follow", {{"account_id", m_social.idOf(ned)}})});
+        const HttpReply r =
+            sendOps(mia, {op("post.create", {{"text", "hello"}, {"media_ids", QJsonArray{photo}}}, createId),
+                          op("like", {{"status_id", "op:" + createId}}),
+                          op("comment.create", {{"post_id", "op:" + createId}, {"text", "my own comment"}}),
+                          op("follow", {{"account_id", m_social.idOf(ned)}})});
         QCOMPARE(r.status, 200);
         for (int i = 0; i < 4; ++i)
             QCOMPARE(result(r, i)["status"].toString(), QString("applied"));
@@ -463,12 +470,18 @@ private slots:
     void refusedOperationsSayWhy_data() {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("album (not yet)") << "album.create" << "unsupported kind";
-        QTest::newRow("annotation (not yet)") << "annotation.upsert" << "unsupported kind";
-        QTest::newRow("made up") << "teleport" << "unknown kind";
-        QTest::newRow("someone else's photo") << "post.create" << "";
-        QTest::newRow("clock far ahead") << "like" << "clock ahead of server";
-        QTest::newRow("unknown reference") << "unlike" << "unknown op reference";
+        QTest::newRow("album (not yet)") << "album.create"
+                                         << "unsupported kind";
+        QTest::newRow("annotation (not yet)") << "annotation.upsert"
+                                              << "unsupported kind";
+        QTest::newRow("made up") << "teleport"
+                                 << "unknown kind";
+        QTest::newRow("someone else's photo") << "post.create"
+                                              << "";
+        QTest::newRow("clock far ahead") << "like"
+                                         << "clock ahead of server";
+        QTest::newRow("unknown reference") << "unlike"
+                                           << "unknown op reference";
     }
     void refusedOperationsSayWhy() {
         QFETCH(QString, kind);
@@ -500,8 +513,8 @@ private slots:
         const QString quin = m_social.user("quin");
         const QString ray = m_social.user("ray");
         const QString hidden = m_social.photoPost(ray, "followers only", "private");
-        const HttpReply r = sendOps(quin, {op("like", {{"status_id", hidden}}),
-                                           op("comment.create", {{"post_id", hidden}, {"text", "hi"}})});
+        const HttpReply r = sendOps(
+            quin, {op("like", {{"status_id", hidden}}), op("comment.create", {{"post_id", hidden}, {"text", "hi"}})});
         QCOMPARE(r.status, 200);
         for (int i = 0; i < 2; ++i) {
             QCOMPARE(result(r, i)["status"].toString(), QString("refused"));
@@ -546,16 +559,17 @@ private slots:
         const QString uma = m_social.user("uma");
         const QString photo = m_social.photo(uma);
         const QString older = hlc(), newer = hlc();
-        const HttpReply first =
-            sendOps(uma, {op("asset.update", {{"asset_id", photo}, {"set", QJsonObject{{"description", "newer"}}}},
-                             uuid(), newer)});
+        const HttpReply first = sendOps(
+            uma,
+            {op("asset.update", {{"asset_id", photo}, {"set", QJsonObject{{"description", "newer"}}}}, uuid(), newer)});
         QCOMPARE(result(first)["status"].toString(), QString("applied"));
-        const HttpReply late =
-            sendOps(uma, {op("asset.update", {{"asset_id", photo}, {"set", QJsonObject{{"description", "older"}}}},
-                             uuid(), older)});
+        const HttpReply late = sendOps(
+            uma,
+            {op("asset.update", {{"asset_id", photo}, {"set", QJsonObject{{"description", "older"}}}}, uuid(), older)});
         QCOMPARE(result(late)["status"].toString(), QString("conflict"));
         QCOMPARE(result(late)["current"].toObject()["description"].toString(), QString("newer"));
-        QCOMPARE(m_social.get(uma, "/api/pinhole/v1/assets/" + photo).json()["description"].toString(), QString("newer"));
+        QCOMPARE(m_social.get(uma, "/api/pinhole/v1/assets/" + photo).json()["description"].toString(),
+                 QString("newer"));
 
         // Someone else's photo looks like one that does not exist: a conflict with no state.
         const QString vic = m_social.user("vic");
@@ -563,7 +577,8 @@ private slots:
             sendOps(vic, {op("asset.update", {{"asset_id", photo}, {"set", QJsonObject{{"description", "mine"}}}})});
         QCOMPARE(result(other)["status"].toString(), QString("conflict"));
         QVERIFY(result(other)["current"].isNull());
-        QCOMPARE(m_social.get(uma, "/api/pinhole/v1/assets/" + photo).json()["description"].toString(), QString("newer"));
+        QCOMPARE(m_social.get(uma, "/api/pinhole/v1/assets/" + photo).json()["description"].toString(),
+                 QString("newer"));
     }
 
     void malformedBatchesAreRefusedWholeAndApplyNothing_data() {
@@ -573,8 +588,8 @@ private slots:
         QTest::newRow("no ops") << QByteArray("{\"ops\":[]}") << 400;
         QTest::newRow("ops not an array") << QByteArray("{\"ops\":{}}") << 400;
         QTest::newRow("op without op_id") << QByteArray("{\"ops\":[VALID,{\"kind\":\"like\"}]}") << 400;
-        QTest::newRow("op_id not a uuid") << QByteArray("{\"ops\":[VALID,{\"op_id\":\"123\",\"kind\":\"like\"}]}")
-                                          << 400;
+        QTest::newRow("op_id not a uuid")
+            << QByteArray("{\"ops\":[VALID,{\"op_id\":\"123\",\"kind\":\"like\"}]}") << 400;
         QTest::newRow("501 ops") << QByteArray("MANY") << 413;
         QTest::newRow("body over 1 MiB") << QByteArray("HUGE") << 413;
     }
@@ -592,8 +607,9 @@ private slots:
             body = QJsonDocument(QJsonObject{{"ops", ops}}).toJson(QJsonDocument::Compact);
         }
         if (body == "HUGE")
-            body = QJsonDocument(QJsonObject{{"ops", QJsonArray{valid, op("comment.create", {{"post_id", "1"},
-                                                                                          {"text", QString(1100000, 'x')}})}}})
+            body = QJsonDocument(
+                       QJsonObject{{"ops", QJsonArray{valid, op("comment.create",
+                                                                {{"post_id", "1"}, {"text", QString(1100000, 'x')}})}}})
                        .toJson(QJsonDocument::Compact);
         body.replace("VALID", validText);
         const HttpReply r = sendRaw(wes, body);

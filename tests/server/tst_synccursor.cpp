@@ -36,9 +36,9 @@ private slots:
 
     void anythingElseIsRefused_data() {
         QTest::addColumn<QByteArray>("text");
-        for (const char* bad : {"", "1", "1.2", "1.2.3.4", "2.1.1", "1.a.1", "1.1.-1", "1.01.1", "1.1.1.x3.4",
-                                "1.1.1.s.4", "1.1.1.s3", "1.1.1.s3.4.5", "1.99999999999999999999.1", "1.1. 1",
-                                "1.1.1\n", "1..1"})
+        for (const char* bad :
+             {"", "1", "1.2", "1.2.3.4", "2.1.1", "1.a.1", "1.1.-1", "1.01.1", "1.1.1.x3.4", "1.1.1.s.4", "1.1.1.s3",
+              "1.1.1.s3.4.5", "1.99999999999999999999.1", "1.1. 1", "1.1.1\n", "1..1"})
             QTest::newRow(bad) << QByteArray(bad);
         QTest::newRow("too long") << QByteArray("1.1.") + QByteArray(200, '1');
     }
