@@ -417,9 +417,9 @@ private slots:
             }
             checked << k;
         }
-        for (const QString& k : {"reset", "end", "account/upsert", "relationship/upsert", "asset/upsert", "post/upsert",
-                                 "comment/upsert", "like/upsert", "post/delete"})
-            QVERIFY2(checked.contains(k), qPrintable(k));
+        for (const char* k : {"reset", "end", "account/upsert", "relationship/upsert", "asset/upsert", "post/upsert",
+                              "comment/upsert", "like/upsert", "post/delete"})
+            QVERIFY2(checked.contains(QString(k)), k);
     }
 
     void anOperationSentTwiceIsAppliedOnce() {
