@@ -43,12 +43,12 @@ Result<std::int64_t> oldestEventSeq(Database& db) {
 
 Result<std::vector<Event>> eventsConcerning(Database& db, Id account, std::int64_t after, std::int64_t upTo,
                                             int limit) {
-    auto q = db.prepare(
-        "SELECT seq, type, actor_id, account_id, status_id, parent_id, created_at, subject_id FROM events "
-        "WHERE seq > ?1 AND seq <= ?2 AND (actor_id = ?3 OR account_id = ?3 "
-        "  OR actor_id IN (SELECT followee_id FROM follows WHERE follower_id = ?3) "
-        "  OR account_id IN (SELECT followee_id FROM follows WHERE follower_id = ?3)) "
-        "ORDER BY seq LIMIT ?4");
+    auto q =
+        db.prepare("SELECT seq, type, actor_id, account_id, status_id, parent_id, created_at, subject_id FROM events "
+                   "WHERE seq > ?1 AND seq <= ?2 AND (actor_id = ?3 OR account_id = ?3 "
+                   "  OR actor_id IN (SELECT followee_id FROM follows WHERE follower_id = ?3) "
+                   "  OR account_id IN (SELECT followee_id FROM follows WHERE follower_id = ?3)) "
+                   "ORDER BY seq LIMIT ?4");
     q.bind(1, after).bind(2, upTo).bind(3, account).bind(4, limit);
     std::vector<Event> out;
     for (;;) {
@@ -171,8 +171,7 @@ Status recordAppliedOp(Database& db, Id account, const AppliedOp& op, std::int64
 Result<std::uint64_t> latestOpStamp(Database& db, Id account, Id subject, const std::vector<std::string_view>& kinds) {
     std::uint64_t latest = 0;
     for (std::string_view kind : kinds) {
-        auto q = db.prepare(
-            "SELECT max(hlc) FROM sync_ops WHERE account_id = ?1 AND subject_id = ?2 AND kind = ?3");
+        auto q = db.prepare("SELECT max(hlc) FROM sync_ops WHERE account_id = ?1 AND subject_id = ?2 AND kind = ?3");
         q.bind(1, account).bind(2, subject).bind(3, kind);
         auto stamp = singleInt(q);
         if (!stamp)

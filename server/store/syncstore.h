@@ -25,8 +25,7 @@ Result<std::int64_t> oldestEventSeq(Database& db);
 // Up to `limit` events with after < seq <= upTo, in seq order, that may concern `account`: it
 // acted, it is the event's other account, or the actor or the other account is one it follows
 // now. A superset: the caller decides per event.
-Result<std::vector<Event>> eventsConcerning(Database& db, Id account, std::int64_t after, std::int64_t upTo,
-                                            int limit);
+Result<std::vector<Event>> eventsConcerning(Database& db, Id account, std::int64_t after, std::int64_t upTo, int limit);
 
 // The snapshot's lists, each in ascending id order after `after`, at most `limit`:
 // accounts with a follow, follow request or block between them and `account` (either way) ...

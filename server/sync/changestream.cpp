@@ -9,6 +9,7 @@
 #include "sync/cursor.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace pinhole::server::sync {
@@ -188,9 +189,15 @@ public:
                                        : store::mirroredCommentIds(m_db, m_me, after, room);
             if (!ids)
                 return ids.status();
-            for (Id id : *ids) {
+            std::vector<Change> visible; // one views() call: its per-call caches serve the page
+            PINHOLE_TRY(statusViews(*ids, visible));
+            std::map<Id, Change*> byId;
+            for (Change& c : visible)
+                byId[c.id] = &c;
+            for (Id id : *ids) { // an id I may not see still moves the cursor (an empty group)
                 std::vector<Change> group;
-                PINHOLE_TRY(statusViews({id}, group));
+                if (auto it = byId.find(id); it != byId.end())
+                    group.push_back(std::move(*it->second));
                 groups.push_back(std::move(group));
                 groupIds.push_back(id);
             }
@@ -216,9 +223,7 @@ public:
             finish(likes->size(), static_cast<std::size_t>(n));
             return Status::ok();
         }
-        default:
-            next = Snapshot{kDone, 0};
-            return Status::ok();
+        default: next = Snapshot{kDone, 0}; return Status::ok();
         }
     }
 

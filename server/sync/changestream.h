@@ -35,7 +35,7 @@ struct Change {
     Id id = 0;
     bool deleted = false;
     std::optional<store::Account> account; // Account
-    store::AccountCounts accountCounts;     // Account
+    store::AccountCounts accountCounts;    // Account
     std::optional<social::Relationship> relationship;
     std::optional<store::Asset> asset;
     std::optional<social::StatusView> status; // Post, Comment

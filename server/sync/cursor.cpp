@@ -11,6 +11,9 @@ namespace {
 std::optional<std::int64_t> number(std::string_view s) {
     if (s.empty() || s.size() > 19 || (s.size() > 1 && s.front() == '0'))
         return std::nullopt;
+    for (char c : s) // from_chars alone takes "-0" (found by fuzz_sync_cursor)
+        if (c < '0' || c > '9')
+            return std::nullopt;
     std::int64_t value = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
     if (ec != std::errc{} || end != s.data() + s.size() || value < 0)

@@ -18,7 +18,7 @@ namespace json = boost::json;
 
 // Kinds of docs/protocol.md §3.2 that other parts of the server will serve (albums,
 // annotations): refused until then. The seam: a case in applyOne() calling their service.
-constexpr std::array kUnsupportedKinds{"album.create", "album.update",     "album.delete",     "album.add",
+constexpr std::array kUnsupportedKinds{"album.create", "album.update",      "album.delete",     "album.add",
                                        "album.remove", "annotation.upsert", "annotation.delete"};
 
 bool isTransient(Code code) {

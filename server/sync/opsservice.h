@@ -63,9 +63,9 @@ struct CurrentState {
 struct OpResult {
     std::string opId;
     Outcome outcome = Outcome::Refused;
-    std::optional<Id> id;  // what the op created or acted on
-    std::string reason;    // Refused
-    CurrentState current;  // Conflict, and Applied where useful
+    std::optional<Id> id; // what the op created or acted on
+    std::string reason;   // Refused
+    CurrentState current; // Conflict, and Applied where useful
 };
 
 class OpsService {

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QSet>
 #include <QUuid>
 
@@ -110,8 +111,13 @@ class TestSync : public QObject {
         return found;
     }
 
-    // Pulls until a pull from `cursor` yields nothing: the server has no change pending for the
-    // account (its consumers caught up), so what follows is caused by the test alone.
+    int statusesCount(const QString& token) {
+        return m_social.get(token, "/api/v1/accounts/" + m_social.idOf(token)).json()["statuses_count"].toInt();
+    }
+
+    // Pulls until a pull from `cursor` yields nothing. The stream serves what the counters have
+    // taken in, so the caller first waits for the counters to show its last change (then nothing
+    // of the account is pending) and what follows is caused by the test alone.
     bool settle(const QString& token, QString& cursor) {
         const QDeadlineTimer deadline(20000);
         for (;;) {
@@ -127,8 +133,10 @@ class TestSync : public QObject {
         return QString::number(((QDateTime::currentMSecsSinceEpoch() + offsetMillis) << 16) + ++m_counter);
     }
     static QString uuid() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
-    QJsonObject op(const QString& kind, const QJsonObject& payload, const QString& id = uuid(), const QString& stamp = {}) {
-        return QJsonObject{{"op_id", id}, {"hlc", stamp.isEmpty() ? hlc() : stamp}, {"kind", kind}, {"payload", payload}};
+    QJsonObject op(const QString& kind, const QJsonObject& payload, const QString& id = uuid(),
+                   const QString& stamp = {}) {
+        return QJsonObject{
+            {"op_id", id}, {"hlc", stamp.isEmpty() ? hlc() : stamp}, {"kind", kind}, {"payload", payload}};
     }
     HttpReply sendOps(const QString& token, const QJsonArray& ops) {
         return sendRaw(token, QJsonDocument(QJsonObject{{"ops", ops}}).toJson(QJsonDocument::Compact));
@@ -193,8 +201,8 @@ private slots:
         QString fresh;
         seen += pullAll(bob, fresh);
         const QSet<QString> got = keys(seen);
-        for (const QString& leak : {"asset/" + danPhoto + "/upsert", "post/" + danPrivate + "/upsert",
-                                    "post/" + danPublic + "/upsert"})
+        for (const QString& leak :
+             {"asset/" + danPhoto + "/upsert", "post/" + danPrivate + "/upsert", "post/" + danPublic + "/upsert"})
             QVERIFY2(!got.contains(leak), qPrintable(leak));
         for (const auto& c : seen) // carl's photos only inside carl's posts, never as library assets
             QVERIFY(c["kind"].toString() != "asset");
@@ -244,10 +252,10 @@ private slots:
         const QString photo = m_social.photo(hal);
         QString cursor;
         pullAll(hal, cursor);
-        const HttpReply put = HttpClient(m_server.baseUrl(), hal)
-                                  .send("PUT", "/api/v1/media/" + photo,
-                                        QJsonDocument(QJsonObject{{"description", "a red door"}}).toJson(),
-                                        "application/json");
+        const HttpReply put =
+            HttpClient(m_server.baseUrl(), hal)
+                .send("PUT", "/api/v1/media/" + photo,
+                      QJsonDocument(QJsonObject{{"description", "a red door"}}).toJson(), "application/json");
         QCOMPARE(put.status, 200);
         QList<QJsonObject> seen;
         QVERIFY(waitFor(hal, cursor, "asset/" + photo + "/upsert", &seen));
@@ -257,12 +265,17 @@ private slots:
     void unknownOrGarbledCursorAnswersAReset_data() {
         QTest::addColumn<QString>("cursor");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("garbage") << "not a cursor" << "garbled cursor";
-        QTest::newRow("other version") << "2.1.1" << "garbled cursor";
-        QTest::newRow("leading zero") << "1.01.1" << "garbled cursor";
+        QTest::newRow("garbage") << "not a cursor"
+                                 << "garbled cursor";
+        QTest::newRow("other version") << "2.1.1"
+                                       << "garbled cursor";
+        QTest::newRow("leading zero") << "1.01.1"
+                                      << "garbled cursor";
         QTest::newRow("too long") << QString(200, '1') << "garbled cursor";
-        QTest::newRow("another server") << "OTHER_EPOCH" << "unknown cursor";
-        QTest::newRow("ahead of the log") << "AHEAD" << "unknown cursor";
+        QTest::newRow("another server") << "OTHER_EPOCH"
+                                        << "unknown cursor";
+        QTest::newRow("ahead of the log") << "AHEAD"
+                                          << "unknown cursor";
     }
     void unknownOrGarbledCursorAnswersAReset() {
         QFETCH(QString, cursor);
@@ -290,6 +303,7 @@ private slots:
         QStringList posts;
         for (int i = 0; i < 4; ++i)
             posts << m_social.photoPost(jo, QString("post %1").arg(i));
+        QTRY_COMPARE_WITH_TIMEOUT(statusesCount(jo), 4, 20000);
         QString whole;
         QVERIFY(settle(jo, whole));
         whole.clear();
@@ -332,13 +346,14 @@ private slots:
         const QString before = m_social.photoPost(kim, "before the restart");
         QString cursor;
         QVERIFY(waitFor(kim, cursor, "post/" + before + "/upsert"));
+        QTRY_COMPARE_WITH_TIMEOUT(statusesCount(kim), 1, 20000);
         QVERIFY(settle(kim, cursor));
         QCOMPARE(m_server.stop(), 0);
         QVERIFY(m_server.start());
         const Page page = pull(kim, cursor);
         QCOMPARE(page.status, 200);
         QVERIFY(!page.isReset());
-        QVERIFY(page.changes().isEmpty());
+        QVERIFY2(page.changes().isEmpty(), qPrintable(QStringList(keys(page.changes()).values()).join(" ")));
         const QString after = m_social.photoPost(kim, "after the restart");
         QList<QJsonObject> seen;
         QVERIFY(waitFor(kim, cursor, "post/" + after + "/upsert", &seen));
@@ -350,12 +365,68 @@ private slots:
         QCOMPARE(sendOps({}, {op("like", {{"status_id", "1"}})}).status, 401);
     }
 
+    // The client's tests load golden pages (tests/fixtures/sync/*.ndjson); the real server's lines
+    // must carry every field those pages have, with the same JSON types, kind by kind.
+    void linesHaveTheShapeOfTheGoldenFixtures() {
+        QHash<QString, QJsonObject> golden; // "kind/op" -> a fixture line
+        for (const char* name : {"changes_snapshot", "changes_tombstones", "changes_unfollow"}) {
+            QFile f(qEnvironmentVariable("PINHOLE_SOURCE_DIR") + "/tests/fixtures/sync/" + name + ".ndjson");
+            QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+            for (const QByteArray& line : f.readAll().split('\n')) {
+                const QJsonObject o = QJsonDocument::fromJson(line).object();
+                if (o.contains("kind"))
+                    golden.insert(o["kind"].toString() + "/" + o["op"].toString(), o);
+                else if (!o.isEmpty())
+                    golden.insert(o.contains("reset") ? "reset" : "end", o);
+            }
+        }
+        const QString zed = m_social.user("zed");
+        const QString amy = m_social.user("amy");
+        QCOMPARE(m_social.postTo(zed, "/api/v1/accounts/" + m_social.idOf(amy) + "/follow").status, 200);
+        const QString amys = m_social.photoPost(amy, "amy's");
+        QCOMPARE(m_social.postTo(zed, "/api/v1/statuses/" + amys + "/favourite").status, 200);
+        const QString mine = m_social.photoPost(zed, "zed's");
+        QCOMPARE(m_social.post(zed, "a comment", {}, "public", mine).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(statusesCount(zed), 2, 20000);
+        QString cursor;
+        QList<QJsonObject> lines = pull(zed, QString()).lines; // the reset line, then a snapshot
+        lines += pullAll(zed, cursor);
+        QCOMPARE(HttpClient(m_server.baseUrl(), zed).send("DELETE", "/api/v1/statuses/" + mine).status, 200);
+        QCOMPARE(m_social.postTo(zed, "/api/v1/accounts/" + m_social.idOf(amy) + "/unfollow").status, 200);
+        QList<QJsonObject> later;
+        QVERIFY(waitFor(zed, cursor, "relationship/" + m_social.idOf(amy) + "/upsert", &later));
+        lines += later;
+        lines << pull(zed, cursor).end();
+
+        QSet<QString> checked;
+        for (const QJsonObject& line : lines) {
+            const QString k = line.contains("kind") ? line["kind"].toString() + "/" + line["op"].toString()
+                                                    : (line.contains("reset") ? "reset" : "end");
+            if (!golden.contains(k))
+                continue;
+            const QJsonObject want = golden[k];
+            for (auto it = want.begin(); it != want.end(); ++it) {
+                QVERIFY2(line.contains(it.key()), qPrintable(k + " lacks " + it.key()));
+                QCOMPARE(line[it.key()].type(), it.value().type());
+            }
+            const QJsonObject wantData = want["data"].toObject(), data = line["data"].toObject();
+            for (auto it = wantData.begin(); it != wantData.end(); ++it) {
+                QVERIFY2(data.contains(it.key()), qPrintable(k + " data lacks " + it.key()));
+                if (!it.value().isNull() && !data[it.key()].isNull())
+                    QCOMPARE(data[it.key()].type(), it.value().type());
+            }
+            checked << k;
+        }
+        for (const char* k : {"reset", "end", "account/upsert", "relationship/upsert", "asset/upsert", "post/upsert",
+                              "comment/upsert", "like/upsert", "post/delete"})
+            QVERIFY2(checked.contains(QString(k)), k);
+    }
+
     void anOperationSentTwiceIsAppliedOnce() {
         const QString lee = m_social.user("lee");
         const QString photo = m_social.photo(lee);
-        const QJsonObject create = op("post.create", {{"text", "offline #post"},
-                                                      {"media_ids", QJsonArray{photo}},
-                                                      {"visibility", "public"}});
+        const QJsonObject create =
+            op("post.create", {{"text", "offline #post"}, {"media_ids", QJsonArray{photo}}, {"visibility", "public"}});
         const HttpReply first = sendOps(lee, {create});
         QCOMPARE(first.status, 200);
         QCOMPARE(result(first)["status"].toString(), QString("applied"));
@@ -365,7 +436,8 @@ private slots:
         QCOMPARE(again.status, 200);
         QCOMPARE(result(again)["status"].toString(), QString("already_applied"));
         QCOMPARE(result(again)["id"].toString(), id);
-        const auto statuses = SocialFixture::ids(m_social.get(lee, "/api/v1/accounts/" + m_social.idOf(lee) + "/statuses"));
+        const auto statuses =
+            SocialFixture::ids(m_social.get(lee, "/api/v1/accounts/" + m_social.idOf(lee) + "/statuses"));
         QCOMPARE(statuses, QStringList{id});
     }
 
@@ -374,11 +446,11 @@ private slots:
         const QString ned = m_social.user("ned");
         const QString photo = m_social.photo(mia);
         const QString createId = uuid();
-        const HttpReply r = sendOps(
-            mia, {op("post.create", {{"text", "hello"}, {"media_ids", QJsonArray{photo}}}, createId),
-                  op("like", {{"status_id", "op:" + createId}}),
-                  op("comment.create", {{"post_id", "op:" + createId}, {"text", "my own comment"}}),
-                  op("follow", {{"account_id", m_social.idOf(ned)}})});
+        const HttpReply r =
+            sendOps(mia, {op("post.create", {{"text", "hello"}, {"media_ids", QJsonArray{photo}}}, createId),
+                          op("like", {{"status_id", "op:" + createId}}),
+                          op("comment.create", {{"post_id", "op:" + createId}, {"text", "my own comment"}}),
+                          op("follow", {{"account_id", m_social.idOf(ned)}})});
         QCOMPARE(r.status, 200);
         for (int i = 0; i < 4; ++i)
             QCOMPARE(result(r, i)["status"].toString(), QString("applied"));
@@ -398,12 +470,18 @@ private slots:
     void refusedOperationsSayWhy_data() {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("album (not yet)") << "album.create" << "unsupported kind";
-        QTest::newRow("annotation (not yet)") << "annotation.upsert" << "unsupported kind";
-        QTest::newRow("made up") << "teleport" << "unknown kind";
-        QTest::newRow("someone else's photo") << "post.create" << "";
-        QTest::newRow("clock far ahead") << "like" << "clock ahead of server";
-        QTest::newRow("unknown reference") << "unlike" << "unknown op reference";
+        QTest::newRow("album (not yet)") << "album.create"
+                                         << "unsupported kind";
+        QTest::newRow("annotation (not yet)") << "annotation.upsert"
+                                              << "unsupported kind";
+        QTest::newRow("made up") << "teleport"
+                                 << "unknown kind";
+        QTest::newRow("someone else's photo") << "post.create"
+                                              << "";
+        QTest::newRow("clock far ahead") << "like"
+                                         << "clock ahead of server";
+        QTest::newRow("unknown reference") << "unlike"
+                                           << "unknown op reference";
     }
     void refusedOperationsSayWhy() {
         QFETCH(QString, kind);
@@ -435,13 +513,33 @@ private slots:
         const QString quin = m_social.user("quin");
         const QString ray = m_social.user("ray");
         const QString hidden = m_social.photoPost(ray, "followers only", "private");
-        const HttpReply r = sendOps(quin, {op("like", {{"status_id", hidden}}),
-                                           op("comment.create", {{"post_id", hidden}, {"text", "hi"}})});
+        const HttpReply r = sendOps(
+            quin, {op("like", {{"status_id", hidden}}), op("comment.create", {{"post_id", hidden}, {"text", "hi"}})});
         QCOMPARE(r.status, 200);
         for (int i = 0; i < 2; ++i) {
             QCOMPARE(result(r, i)["status"].toString(), QString("refused"));
             QVERIFY(result(r, i)["reason"].toString().contains("not found"));
         }
+    }
+
+    void deletingThroughOperationsLeavesATombstoneAndIsIdempotent() {
+        const QString xan = m_social.user("xan");
+        const QString post = m_social.photoPost(xan, "delete me offline");
+        QString cursor;
+        QVERIFY(waitFor(xan, cursor, "post/" + post + "/upsert"));
+        const HttpReply first = sendOps(xan, {op("post.delete", {{"post_id", post}})});
+        QCOMPARE(result(first)["status"].toString(), QString("applied"));
+        // Another device deleted it too: the post is gone, which is what it asked for.
+        const HttpReply second = sendOps(xan, {op("post.delete", {{"post_id", post}})});
+        QCOMPARE(result(second)["status"].toString(), QString("applied"));
+        QCOMPARE(m_social.get(xan, "/api/v1/statuses/" + post).status, 404);
+        QVERIFY(waitFor(xan, cursor, "post/" + post + "/delete"));
+        // Someone else's post is not theirs to delete, and says so as if it did not exist.
+        const QString yul = m_social.user("yul");
+        const QString yuls = m_social.photoPost(yul, "mine");
+        const HttpReply other = sendOps(xan, {op("post.delete", {{"post_id", yuls}})});
+        QCOMPARE(result(other)["status"].toString(), QString("refused"));
+        QCOMPARE(m_social.get(yul, "/api/v1/statuses/" + yuls).status, 200);
     }
 
     void anUnlikeOlderThanTheLikeIsAConflict() {
@@ -461,16 +559,17 @@ private slots:
         const QString uma = m_social.user("uma");
         const QString photo = m_social.photo(uma);
         const QString older = hlc(), newer = hlc();
-        const HttpReply first =
-            sendOps(uma, {op("asset.update", {{"asset_id", photo}, {"set", QJsonObject{{"description", "newer"}}}},
-                             uuid(), newer)});
+        const HttpReply first = sendOps(
+            uma,
+            {op("asset.update", {{"asset_id", photo}, {"set", QJsonObject{{"description", "newer"}}}}, uuid(), newer)});
         QCOMPARE(result(first)["status"].toString(), QString("applied"));
-        const HttpReply late =
-            sendOps(uma, {op("asset.update", {{"asset_id", photo}, {"set", QJsonObject{{"description", "older"}}}},
-                             uuid(), older)});
+        const HttpReply late = sendOps(
+            uma,
+            {op("asset.update", {{"asset_id", photo}, {"set", QJsonObject{{"description", "older"}}}}, uuid(), older)});
         QCOMPARE(result(late)["status"].toString(), QString("conflict"));
         QCOMPARE(result(late)["current"].toObject()["description"].toString(), QString("newer"));
-        QCOMPARE(m_social.get(uma, "/api/pinhole/v1/assets/" + photo).json()["description"].toString(), QString("newer"));
+        QCOMPARE(m_social.get(uma, "/api/pinhole/v1/assets/" + photo).json()["description"].toString(),
+                 QString("newer"));
 
         // Someone else's photo looks like one that does not exist: a conflict with no state.
         const QString vic = m_social.user("vic");
@@ -478,7 +577,8 @@ private slots:
             sendOps(vic, {op("asset.update", {{"asset_id", photo}, {"set", QJsonObject{{"description", "mine"}}}})});
         QCOMPARE(result(other)["status"].toString(), QString("conflict"));
         QVERIFY(result(other)["current"].isNull());
-        QCOMPARE(m_social.get(uma, "/api/pinhole/v1/assets/" + photo).json()["description"].toString(), QString("newer"));
+        QCOMPARE(m_social.get(uma, "/api/pinhole/v1/assets/" + photo).json()["description"].toString(),
+                 QString("newer"));
     }
 
     void malformedBatchesAreRefusedWholeAndApplyNothing_data() {
@@ -488,9 +588,10 @@ private slots:
         QTest::newRow("no ops") << QByteArray("{\"ops\":[]}") << 400;
         QTest::newRow("ops not an array") << QByteArray("{\"ops\":{}}") << 400;
         QTest::newRow("op without op_id") << QByteArray("{\"ops\":[VALID,{\"kind\":\"like\"}]}") << 400;
-        QTest::newRow("op_id not a uuid") << QByteArray("{\"ops\":[VALID,{\"op_id\":\"123\",\"kind\":\"like\"}]}")
-                                          << 400;
+        QTest::newRow("op_id not a uuid")
+            << QByteArray("{\"ops\":[VALID,{\"op_id\":\"123\",\"kind\":\"like\"}]}") << 400;
         QTest::newRow("501 ops") << QByteArray("MANY") << 413;
+        QTest::newRow("body over 1 MiB") << QByteArray("HUGE") << 413;
     }
     void malformedBatchesAreRefusedWholeAndApplyNothing() {
         QFETCH(QByteArray, body);
@@ -505,6 +606,11 @@ private slots:
                 ops.append(op("like", {{"status_id", "1"}}));
             body = QJsonDocument(QJsonObject{{"ops", ops}}).toJson(QJsonDocument::Compact);
         }
+        if (body == "HUGE")
+            body = QJsonDocument(
+                       QJsonObject{{"ops", QJsonArray{valid, op("comment.create",
+                                                                {{"post_id", "1"}, {"text", QString(1100000, 'x')}})}}})
+                       .toJson(QJsonDocument::Compact);
         body.replace("VALID", validText);
         const HttpReply r = sendRaw(wes, body);
         QCOMPARE(r.status, status);

@@ -54,9 +54,8 @@ Result<http::Response> changes(ApiContext& ctx, http::Request& request) {
     if (page->resetReason)
         appendLine(response.body, json::object{{"reset", true}, {"reason", *page->resetReason}});
     for (const sync::Change& c : page->changes) {
-        json::object line{{"kind", sync::entityKindName(c.kind)},
-                          {"op", c.deleted ? "delete" : "upsert"},
-                          {"id", idToString(c.id)}};
+        json::object line{
+            {"kind", sync::entityKindName(c.kind)}, {"op", c.deleted ? "delete" : "upsert"}, {"id", idToString(c.id)}};
         if (!c.deleted)
             line["data"] = stateOf(c, ctx.baseUrl);
         line["cursor"] = c.cursor;
@@ -108,8 +107,9 @@ Result<http::Response> ops(ApiContext& ctx, http::Request& request) {
 void registerSyncRoutes(http::Router& router, ApiContext& ctx) {
     router.add("GET", "/api/pinhole/v1/sync/changes", [&ctx](http::Request& r) { return changes(ctx, r); });
     // A batch of 500 ops with captions fits in 1 MiB; more is refused before it is read.
-    router.add("POST", "/api/pinhole/v1/sync/ops", [&ctx](http::Request& r) { return ops(ctx, r); },
-               http::RouteOptions{sync::kMaxOpsBodyBytes});
+    router.add(
+        "POST", "/api/pinhole/v1/sync/ops", [&ctx](http::Request& r) { return ops(ctx, r); },
+        http::RouteOptions{sync::kMaxOpsBodyBytes});
 }
 
 } // namespace pinhole::server::api
