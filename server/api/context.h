@@ -3,6 +3,7 @@
 #pragma once
 
 #include "accounts/accountservice.h"
+#include "annotations/annotationservice.h"
 #include "feed/homefeed.h"
 #include "social/followservice.h"
 #include "social/notifications.h"
@@ -40,6 +41,7 @@ struct ApiContext {
     social::StatusService* statuses = nullptr;
     social::NotificationService* notifications = nullptr;
     feed::HomeFeed* homeFeed = nullptr;
+    annotations::AnnotationService* annotations = nullptr;
 };
 
 // Resolves the bearer token and checks `scope`; with `requireAccount` an app-only token is
@@ -70,5 +72,6 @@ void registerMediaFileRoutes(http::Router& router, ApiContext& ctx); // api/pinh
 void registerFollowRoutes(http::Router& router, ApiContext& ctx);    // api/mastodon/followsapi.cpp
 void registerStatusRoutes(http::Router& router, ApiContext& ctx);    // api/mastodon/statusesapi.cpp
 void registerTimelineRoutes(http::Router& router, ApiContext& ctx);  // api/mastodon/timelinesapi.cpp
+void registerAnnotationRoutes(http::Router& router, ApiContext& ctx); // api/pinhole/annotationsapi.cpp
 
 } // namespace pinhole::server::api

@@ -3,6 +3,7 @@
 #include "auth/crypto.h"
 #include "core/log.h"
 #include "http/tlscert.h"
+#include "annotations/searchindex.h"
 #include "social/counters.h"
 
 #include <boost/json/parse.hpp>
@@ -65,6 +66,7 @@ void addEventConsumers(social::EventLog& log, const Config& config) {
     log.addConsumer(std::make_unique<feed::FanoutConsumer>(feed::FeedOptions::of(config)));
     log.addConsumer(std::make_unique<social::CountersConsumer>());
     log.addConsumer(std::make_unique<social::NotificationsConsumer>());
+    log.addConsumer(std::make_unique<annotations::SearchIndexConsumer>());
 }
 
 Result<std::unique_ptr<store::Store>> openStore(const Config& config) {
@@ -105,6 +107,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     d->m_statuses = std::make_unique<social::StatusService>(*d->m_store, *d->m_events);
     d->m_notifications = std::make_unique<social::NotificationService>(*d->m_store, *d->m_statuses);
     d->m_homeFeed = std::make_unique<feed::HomeFeed>(*d->m_store, feed::FeedOptions::of(d->m_config));
+    d->m_annotations = std::make_unique<annotations::AnnotationService>(*d->m_store, *d->m_events);
+    PINHOLE_TRY(d->m_annotations->registerBuiltins());
     d->m_http = std::make_unique<http::HttpServer>(d->m_router, d->m_config.limits, d->m_metrics);
     d->m_api = std::make_unique<api::ApiContext>(
         api::ApiContext{d->m_config, "", *d->m_store, *d->m_accounts, *d->m_oauth, d->m_metrics, d->m_ready});
@@ -115,6 +119,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     d->m_api->statuses = d->m_statuses.get();
     d->m_api->notifications = d->m_notifications.get();
     d->m_api->homeFeed = d->m_homeFeed.get();
+    d->m_api->annotations = d->m_annotations.get();
     api::registerOpsRoutes(d->m_router, *d->m_api);
     api::registerInstanceRoutes(d->m_router, *d->m_api);
     api::registerOAuthRoutes(d->m_router, *d->m_api);
@@ -125,6 +130,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     api::registerFollowRoutes(d->m_router, *d->m_api);
     api::registerStatusRoutes(d->m_router, *d->m_api);
     api::registerTimelineRoutes(d->m_router, *d->m_api);
+    api::registerAnnotationRoutes(d->m_router, *d->m_api);
 
     std::string certFile = d->m_config.tlsCert, keyFile = d->m_config.tlsKey;
     if (d->m_config.tlsSelfSigned) {

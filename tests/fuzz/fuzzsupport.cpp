@@ -124,6 +124,7 @@ struct ApiFixture::Impl {
     std::unique_ptr<social::StatusService> statuses;
     std::unique_ptr<social::NotificationService> notifications;
     std::unique_ptr<feed::HomeFeed> homeFeed;
+    std::unique_ptr<annotations::AnnotationService> annotations;
     http::HttpMetrics metrics;
     std::atomic<bool> ready{true};
     std::unique_ptr<api::ApiContext> ctx;
@@ -199,6 +200,8 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     f.statuses = std::make_unique<social::StatusService>(*f.store, *f.events);
     f.notifications = std::make_unique<social::NotificationService>(*f.store, *f.statuses);
     f.homeFeed = std::make_unique<feed::HomeFeed>(*f.store, feed::FeedOptions::of(f.config));
+    f.annotations = std::make_unique<annotations::AnnotationService>(*f.store, *f.events);
+    need(f.annotations->registerBuiltins(), "built-in schemas");
     f.ctx = std::make_unique<api::ApiContext>(
         api::ApiContext{f.config, "http://127.0.0.1:8470", *f.store, *f.accounts, *f.oauth, f.metrics, f.ready});
     f.ctx->jobQueue = f.jobs.get();
@@ -208,6 +211,7 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     f.ctx->statuses = f.statuses.get();
     f.ctx->notifications = f.notifications.get();
     f.ctx->homeFeed = f.homeFeed.get();
+    f.ctx->annotations = f.annotations.get();
     api::registerOpsRoutes(f.router, *f.ctx);
     api::registerInstanceRoutes(f.router, *f.ctx);
     api::registerOAuthRoutes(f.router, *f.ctx);
@@ -218,6 +222,7 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     api::registerFollowRoutes(f.router, *f.ctx);
     api::registerStatusRoutes(f.router, *f.ctx);
     api::registerTimelineRoutes(f.router, *f.ctx);
+    api::registerAnnotationRoutes(f.router, *f.ctx);
 
     // What the placeholders stand for: a user, an app, a processed photo, an unfinished upload.
     const auto user =
