@@ -92,6 +92,8 @@ Result<FieldSpec> parseField(const json::value& v, const std::string& path, int 
     const auto type = typeFromName(typeValue->get_string());
     if (!type)
         return bad(path + ".type", "must be one of string, number, integer, boolean, enum, list, box, point");
+    if (*type == FieldType::List && nesting >= kMaxListNesting)
+        return bad(path, "lists nest at most " + std::to_string(kMaxListNesting) + " deep");
     FieldSpec spec;
     spec.type = *type;
     for (const auto& [key, value] : *o) {
@@ -137,8 +139,6 @@ Result<FieldSpec> parseField(const json::value& v, const std::string& path, int 
                 spec.values.emplace_back(*s);
             }
         } else if (key == "items" && *type == FieldType::List) {
-            if (nesting + 1 >= kMaxListNesting)
-                return bad(at, "lists nest at most " + std::to_string(kMaxListNesting) + " deep");
             auto items = parseField(value, at, nesting + 1);
             if (!items)
                 return items.status();
