@@ -245,13 +245,15 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     need(f.media->extractMetadata(asset.asset.id), "seed metadata");
     need(f.media->derive(asset.asset.id), "seed derivatives");
     const auto upload = need(f.uploads->create(user.id, 64, ""), "seed upload");
+    const auto operation = need(f.annotations->openOperation(user.id, "tag", "fuzzer"), "annotation operation");
     f.placeholders = {{"{token}", userToken.accessToken},
                       {"{app_token}", appToken.accessToken},
                       {"{client_id}", app.clientId},
                       {"{client_secret}", app.clientSecret},
                       {"{account}", idToString(user.id)},
                       {"{asset}", idToString(asset.asset.id)},
-                      {"{upload}", upload.id}};
+                      {"{upload}", upload.id},
+                      {"{operation}", idToString(operation.id)}};
     f.workers->start();
     f.events->start();
 }
