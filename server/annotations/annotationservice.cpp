@@ -121,8 +121,8 @@ Status AnnotationService::registerBuiltins() {
         auto schema = Schema::parse(json::parse(builtin.definition));
         if (!schema)
             return internalError("built-in schema " + std::string(builtin.name) + ": " + schema.status().message());
-        PINHOLE_TRY(store::insertSchema(**db, {std::string(builtin.name), 1, json::serialize(schema->toJson()),
-                                               std::nullopt, now}));
+        PINHOLE_TRY(store::insertSchema(
+            **db, {std::string(builtin.name), 1, json::serialize(schema->toJson()), std::nullopt, now}));
     }
     return tx.commit();
 }
@@ -185,8 +185,8 @@ Result<SchemaVersion> AnnotationService::registerSchema(Id account, const std::s
 }
 
 Result<std::vector<store::AnnotationRow>> AnnotationService::list(std::optional<Id> viewer, Id assetId,
-                                                                  const std::optional<std::string>& schema,
-                                                                  Id afterId, int limit) {
+                                                                  const std::optional<std::string>& schema, Id afterId,
+                                                                  int limit) {
     auto db = m_store.connection();
     if (!db)
         return db.status();
@@ -391,7 +391,8 @@ Result<store::OperationRow> AnnotationService::addItems(Id account, Id id, const
             return unprocessable(at + ".asset_id: not one of your photos");
         auto schema = schemaFor(**db, op->schemaName, items[i].version);
         if (!schema)
-            return unprocessable(at + "." + schema.status().message());
+            return schema.status().code() == Code::Unprocessable ? unprocessable(at + "." + schema.status().message())
+                                                                 : schema.status();
         PINHOLE_TRY(checkPayload(schema->schema, items[i].payload, at + ".payload"));
         staged.push_back({items[i].assetId, schema->version, json::serialize(items[i].payload)});
     }

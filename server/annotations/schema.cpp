@@ -72,7 +72,7 @@ bool isIntegral(const json::value& v) {
 
 std::string formatNumber(double d) {
     return json::serialize(std::trunc(d) == d && std::fabs(d) < 1e15 ? json::value(static_cast<std::int64_t>(d))
-                                                                      : json::value(d));
+                                                                     : json::value(d));
 }
 
 // A non-negative integer attribute at most `limit`.
@@ -157,7 +157,8 @@ Result<FieldSpec> parseField(const json::value& v, const std::string& path, int 
         return bad(path + ".min_length", "is above max_length");
     if (spec.minItems > spec.maxItems)
         return bad(path + ".min_items", "is above max_items");
-    const bool textual = *type == FieldType::String || (*type == FieldType::List && spec.items->type == FieldType::String);
+    const bool textual =
+        *type == FieldType::String || (*type == FieldType::List && spec.items->type == FieldType::String);
     if (spec.searchable && !textual)
         return bad(path + ".searchable", "only a string or a list of strings can be searchable");
     return spec;
@@ -182,17 +183,14 @@ json::object fieldJson(const FieldSpec& spec, bool topLevel) {
             o["max"] = spec.type == FieldType::Integer ? json::value(static_cast<std::int64_t>(*spec.max))
                                                        : json::value(*spec.max);
         break;
-    case FieldType::Enum:
-        o["values"] = json::value_from(spec.values);
-        break;
+    case FieldType::Enum: o["values"] = json::value_from(spec.values); break;
     case FieldType::List:
         o["items"] = fieldJson(*spec.items, false);
         o["min_items"] = spec.minItems;
         o["max_items"] = spec.maxItems;
         o["searchable"] = spec.searchable;
         break;
-    default:
-        break;
+    default: break;
     }
     return o;
 }
@@ -235,8 +233,7 @@ Status validateValue(const FieldSpec& spec, const json::value& v, const std::str
                                  (spec.max ? formatNumber(*spec.max) : std::string()));
         return Status::ok();
     }
-    case FieldType::Boolean:
-        return v.is_bool() ? Status::ok() : bad(path, "must be true or false");
+    case FieldType::Boolean: return v.is_bool() ? Status::ok() : bad(path, "must be true or false");
     case FieldType::Enum: {
         const auto* s = v.if_string();
         if (s && std::find(spec.values.begin(), spec.values.end(), std::string_view(*s)) != spec.values.end())
@@ -407,11 +404,13 @@ std::vector<std::string> Schema::searchableText(const json::value& payload) cons
 
 const std::vector<BuiltinSchema>& builtinSchemas() {
     static const std::vector<BuiltinSchema> all = {
-        {"tag", R"json({"description": "A keyword; '/' separates the levels of a hierarchical tag (places/Paris/Louvre)",
+        {"tag",
+         R"json({"description": "A keyword; '/' separates the levels of a hierarchical tag (places/Paris/Louvre)",
                     "fields": {"label": {"type": "string", "min_length": 1, "max_length": 200, "searchable": true}}})json"},
         {"caption", R"json({"description": "What the photo shows, in words",
                         "fields": {"text": {"type": "string", "min_length": 1, "max_length": 2200, "searchable": true}}})json"},
-        {"region", R"json({"description": "A box around a face, a pet, a thing or some text, in 0..1 of the upright image",
+        {"region",
+         R"json({"description": "A box around a face, a pet, a thing or some text, in 0..1 of the upright image",
                        "fields": {"box": {"type": "box"},
                                   "label": {"type": "string", "max_length": 200, "optional": true, "searchable": true},
                                   "kind": {"type": "enum", "values": ["face", "pet", "object", "text"]}}})json"},

@@ -37,13 +37,13 @@ enum class FieldType { String, Number, Integer, Boolean, Enum, List, Box, Point 
 
 struct FieldSpec {
     FieldType type = FieldType::String;
-    bool optional = false;   // may be absent (or null)
-    bool searchable = false; // string (or list of strings): its text feeds annotation search
-    std::optional<double> min, max;                      // number, integer
-    std::size_t minLength = 0, maxLength = 1000;         // string, in characters
-    std::vector<std::string> values;                     // enum
-    std::shared_ptr<const FieldSpec> items;              // list
-    std::size_t minItems = 0, maxItems = 100;            // list
+    bool optional = false;                       // may be absent (or null)
+    bool searchable = false;                     // string (or list of strings): its text feeds annotation search
+    std::optional<double> min, max;              // number, integer
+    std::size_t minLength = 0, maxLength = 1000; // string, in characters
+    std::vector<std::string> values;             // enum
+    std::shared_ptr<const FieldSpec> items;      // list
+    std::size_t minItems = 0, maxItems = 100;    // list
 };
 
 class Schema {

@@ -79,8 +79,7 @@ Status SearchIndexConsumer::apply(store::Database& db, const store::Event& e) {
             PINHOLE_TRY(index(db, schemas, row));
         return Status::ok();
     }
-    default:
-        return Status::ok();
+    default: return Status::ok();
     }
 }
 

@@ -1,9 +1,9 @@
 #include "daemon/daemon.h"
 
+#include "annotations/searchindex.h"
 #include "auth/crypto.h"
 #include "core/log.h"
 #include "http/tlscert.h"
-#include "annotations/searchindex.h"
 #include "social/counters.h"
 
 #include <boost/json/parse.hpp>

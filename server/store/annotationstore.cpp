@@ -62,16 +62,16 @@ Result<AnnotationRow> annotationById(Database& db, Id id) {
     return std::move(rows->front());
 }
 
-Result<std::vector<AnnotationRow>> annotationsOfAsset(Database& db, Id assetId, const std::optional<std::string>& schema,
-                                                      Id afterId, int limit) {
+Result<std::vector<AnnotationRow>> annotationsOfAsset(Database& db, Id assetId,
+                                                      const std::optional<std::string>& schema, Id afterId, int limit) {
     auto q = db.prepare(select("WHERE a.asset_id = ?1 AND a.id > ?2 AND (?3 IS NULL OR a.schema_name = ?3) "
                                "ORDER BY a.id LIMIT ?4"));
     q.bind(1, assetId).bind(2, afterId).bind(3, schema).bind(4, limit);
     return rowsOf(q);
 }
 
-Result<bool> updateAnnotation(Database& db, Id id, std::int64_t revision, int schemaVersion,
-                              const std::string& payload, std::int64_t now) {
+Result<bool> updateAnnotation(Database& db, Id id, std::int64_t revision, int schemaVersion, const std::string& payload,
+                              std::int64_t now) {
     auto q = db.prepare("UPDATE annotations SET payload = ?3, schema_version = ?4, revision = revision + 1, "
                         "updated_at = ?5 WHERE id = ?1 AND revision = ?2");
     q.bind(1, id).bind(2, revision).bind(3, payload).bind(4, schemaVersion).bind(5, now);

@@ -23,7 +23,7 @@ struct AnnotationRow {
     Id authorId = 0;
     std::string schemaName;
     int schemaVersion = 1;
-    std::string payload; // JSON
+    std::string payload;               // JSON
     std::optional<std::string> writer; // set when a batch operation wrote it
     std::int64_t revision = 1;
     std::int64_t createdAt = 0, updatedAt = 0;
@@ -33,12 +33,12 @@ Status insertAnnotation(Database& db, const AnnotationRow& row);
 // NotFound if there is none.
 Result<AnnotationRow> annotationById(Database& db, Id id);
 // An asset's annotations (of one schema, if given), by id ascending, after `afterId`, at most `limit`.
-Result<std::vector<AnnotationRow>> annotationsOfAsset(Database& db, Id assetId, const std::optional<std::string>& schema,
-                                                      Id afterId, int limit);
+Result<std::vector<AnnotationRow>> annotationsOfAsset(Database& db, Id assetId,
+                                                      const std::optional<std::string>& schema, Id afterId, int limit);
 // Replaces payload and version if the stored revision is `revision`, and bumps the revision.
 // False: the revision was stale (or the annotation is gone).
-Result<bool> updateAnnotation(Database& db, Id id, std::int64_t revision, int schemaVersion,
-                              const std::string& payload, std::int64_t now);
+Result<bool> updateAnnotation(Database& db, Id id, std::int64_t revision, int schemaVersion, const std::string& payload,
+                              std::int64_t now);
 Status deleteAnnotation(Database& db, Id id);
 // The annotations a batch writer's key (owner, schema, writer) holds now.
 Result<std::vector<AnnotationRow>> annotationsOfWriter(Database& db, Id ownerId, std::string_view schema,

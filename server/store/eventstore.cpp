@@ -50,8 +50,8 @@ Status appendEvent(Database& db, const Event& e, std::int64_t now) {
 }
 
 Result<std::vector<Event>> eventsAfter(Database& db, std::int64_t after, int limit) {
-    auto q = db.prepare("SELECT seq, type, actor_id, account_id, status_id, parent_id, created_at, subject_id FROM events "
-                        "WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    auto q = db.prepare("SELECT seq, type, actor_id, account_id, status_id, parent_id, created_at, subject_id "
+                        "FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2");
     q.bind(1, after).bind(2, limit);
     std::vector<Event> out;
     for (;;) {

@@ -26,8 +26,10 @@ enum class EventType {
     BlockCreated,         // accountId (blocked)
     BlockDeleted,         // accountId (blocked)
     AccountUpdated,       // profile or settings of actorId
-    AnnotationChanged,    // subjectId (annotation) created, updated or deleted; accountId (asset owner)
-    AnnotationOperationCommitted, // subjectId (operation): its batch replaced the key's annotations
+
+    // Annotations (server/annotations/); subjectId is what changed.
+    AnnotationChanged, // subjectId: the annotation, created, updated or deleted; accountId: its asset's owner
+    AnnotationOperationCommitted, // subjectId: the batch operation whose items replaced its key's annotations
 };
 std::string_view eventTypeName(EventType type);
 std::optional<EventType> eventTypeFromName(std::string_view name);
@@ -38,7 +40,8 @@ struct Event {
     std::optional<Id> accountId;
     std::optional<Id> statusId;
     std::optional<Id> parentId;
-    std::optional<Id> subjectId; // what the type says it is about, when none of the above
+    // What the type says the event is about, when none of the above (annotations).
+    std::optional<Id> subjectId;
     std::int64_t seq = 0;       // set by the log
     std::int64_t createdAt = 0; // Unix ms
 };

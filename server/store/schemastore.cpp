@@ -50,7 +50,8 @@ Status insertSchema(Database& db, const SchemaRow& r) {
 }
 
 Result<SchemaRow> schemaVersion(Database& db, std::string_view name, int version) {
-    auto q = db.prepare("SELECT " + std::string(kColumns) + " FROM annotation_schemas WHERE name = ?1 AND version = ?2");
+    auto q =
+        db.prepare("SELECT " + std::string(kColumns) + " FROM annotation_schemas WHERE name = ?1 AND version = ?2");
     q.bind(1, name).bind(2, version);
     return oneOf(q, name);
 }

@@ -58,17 +58,24 @@ private slots:
                                        " 'l': {'type': 'list', 'items': {'type': 'string'}, 'max_items': 3},"
                                        " 'box': {'type': 'box'}, 'p': {'type': 'point'}}}"
                                     << "";
-        QTest::newRow("no fields") << "{'description': 'x'}" << "fields: required";
-        QTest::newRow("unknown top-level key") << "{'fields': {}, 'colour': 1}" << "colour: is not part";
-        QTest::newRow("unknown type") << "{'fields': {'a': {'type': 'date'}}}" << "fields.a.type: must be one of";
-        QTest::newRow("missing type") << "{'fields': {'a': {}}}" << "fields.a.type: required";
-        QTest::newRow("bad field name") << "{'fields': {'1a': {'type': 'string'}}}" << "fields.1a: a field name";
-        QTest::newRow("attribute of another type")
-            << "{'fields': {'a': {'type': 'string', 'min': 1}}}" << "fields.a.min: is not an attribute of a string";
-        QTest::newRow("enum without values") << "{'fields': {'k': {'type': 'enum'}}}" << "fields.k.values: required";
-        QTest::newRow("enum value twice")
-            << "{'fields': {'k': {'type': 'enum', 'values': ['a', 'a']}}}" << "fields.k.values[1]: appears twice";
-        QTest::newRow("list without items") << "{'fields': {'l': {'type': 'list'}}}" << "fields.l.items: required";
+        QTest::newRow("no fields") << "{'description': 'x'}"
+                                   << "fields: required";
+        QTest::newRow("unknown top-level key") << "{'fields': {}, 'colour': 1}"
+                                               << "colour: is not part";
+        QTest::newRow("unknown type") << "{'fields': {'a': {'type': 'date'}}}"
+                                      << "fields.a.type: must be one of";
+        QTest::newRow("missing type") << "{'fields': {'a': {}}}"
+                                      << "fields.a.type: required";
+        QTest::newRow("bad field name") << "{'fields': {'1a': {'type': 'string'}}}"
+                                        << "fields.1a: a field name";
+        QTest::newRow("attribute of another type") << "{'fields': {'a': {'type': 'string', 'min': 1}}}"
+                                                   << "fields.a.min: is not an attribute of a string";
+        QTest::newRow("enum without values") << "{'fields': {'k': {'type': 'enum'}}}"
+                                             << "fields.k.values: required";
+        QTest::newRow("enum value twice") << "{'fields': {'k': {'type': 'enum', 'values': ['a', 'a']}}}"
+                                          << "fields.k.values[1]: appears twice";
+        QTest::newRow("list without items") << "{'fields': {'l': {'type': 'list'}}}"
+                                            << "fields.l.items: required";
         QTest::newRow("lists nested too deep")
             << "{'fields': {'l': {'type': 'list', 'items': {'type': 'list', 'items': {'type': 'list', 'items':"
                " {'type': 'list', 'items': {'type': 'list', 'items': {'type': 'string'}}}}}}}}"
@@ -77,18 +84,19 @@ private slots:
             << "{'fields': {'l': {'type': 'list', 'items': {'type': 'list', 'items': {'type': 'list', 'items':"
                " {'type': 'list', 'items': {'type': 'string'}}}}}}}"
             << "";
-        QTest::newRow("min above max")
-            << "{'fields': {'n': {'type': 'integer', 'min': 5, 'max': 1}}}" << "fields.n.min: is above max";
-        QTest::newRow("integer bound not integral")
-            << "{'fields': {'n': {'type': 'integer', 'max': 1.5}}}" << "fields.n.max: must be an integer";
-        QTest::newRow("max_length too large")
-            << "{'fields': {'s': {'type': 'string', 'max_length': 1000000}}}" << "fields.s.max_length: must be an integer";
-        QTest::newRow("searchable number")
-            << "{'fields': {'n': {'type': 'number', 'searchable': true}}}" << "fields.n.searchable: only a string";
+        QTest::newRow("min above max") << "{'fields': {'n': {'type': 'integer', 'min': 5, 'max': 1}}}"
+                                       << "fields.n.min: is above max";
+        QTest::newRow("integer bound not integral") << "{'fields': {'n': {'type': 'integer', 'max': 1.5}}}"
+                                                    << "fields.n.max: must be an integer";
+        QTest::newRow("max_length too large") << "{'fields': {'s': {'type': 'string', 'max_length': 1000000}}}"
+                                              << "fields.s.max_length: must be an integer";
+        QTest::newRow("searchable number") << "{'fields': {'n': {'type': 'number', 'searchable': true}}}"
+                                           << "fields.n.searchable: only a string";
         QTest::newRow("optional list items")
             << "{'fields': {'l': {'type': 'list', 'items': {'type': 'string', 'optional': true}}}}"
             << "fields.l.items.optional: list items cannot be optional";
-        QTest::newRow("not an object") << "[1, 2]" << "definition: must be an object";
+        QTest::newRow("not an object") << "[1, 2]"
+                                       << "definition: must be an object";
     }
     void definition() {
         QFETCH(QString, definition);
@@ -100,55 +108,89 @@ private slots:
         }
         QVERIFY(!schema.isOk());
         QCOMPARE(schema.status().code(), Code::Unprocessable);
-        QVERIFY2(QString::fromStdString(schema.status().message()).startsWith(error), schema.status().message().c_str());
+        QVERIFY2(QString::fromStdString(schema.status().message()).startsWith(error),
+                 schema.status().message().c_str());
     }
 
     void payload_data() {
         QTest::addColumn<QString>("schema");
         QTest::addColumn<QString>("payload");
         QTest::addColumn<QString>("error"); // empty: valid; else the start of the error message
-        QTest::newRow("tag") << "tag" << "{'label': 'places/Paris'}" << "";
-        QTest::newRow("tag without label") << "tag" << "{}" << "payload.label: required";
-        QTest::newRow("tag with empty label") << "tag" << "{'label': ''}" << "payload.label: must have 1 to 200";
-        QTest::newRow("tag with a number") << "tag" << "{'label': 7}" << "payload.label: must be a string";
-        QTest::newRow("tag with an extra field") << "tag" << "{'label': 'a', 'colour': 'red'}"
+        QTest::newRow("tag") << "tag"
+                             << "{'label': 'places/Paris'}"
+                             << "";
+        QTest::newRow("tag without label") << "tag"
+                                           << "{}"
+                                           << "payload.label: required";
+        QTest::newRow("tag with empty label") << "tag"
+                                              << "{'label': ''}"
+                                              << "payload.label: must have 1 to 200";
+        QTest::newRow("tag with a number") << "tag"
+                                           << "{'label': 7}"
+                                           << "payload.label: must be a string";
+        QTest::newRow("tag with an extra field") << "tag"
+                                                 << "{'label': 'a', 'colour': 'red'}"
                                                  << "payload.colour: unknown field";
-        QTest::newRow("caption of 2200 characters")
-            << "caption" << "{'text': '" + QString(2200, QChar(0xe9)) + "'}" << "";
-        QTest::newRow("caption of 2201 characters")
-            << "caption" << "{'text': '" + QString(2201, 'a') + "'}" << "payload.text: must have 1 to 2200";
-        QTest::newRow("region") << "region" << "{'box': {'x': 0.1, 'y': 0.2, 'w': 0.3, 'h': 0.4}, 'kind': 'face',"
-                                               " 'label': 'Ann'}"
+        QTest::newRow("caption of 2200 characters") << "caption"
+                                                    << "{'text': '" + QString(2200, QChar(0xe9)) + "'}"
+                                                    << "";
+        QTest::newRow("caption of 2201 characters") << "caption"
+                                                    << "{'text': '" + QString(2201, 'a') + "'}"
+                                                    << "payload.text: must have 1 to 2200";
+        QTest::newRow("region") << "region"
+                                << "{'box': {'x': 0.1, 'y': 0.2, 'w': 0.3, 'h': 0.4}, 'kind': 'face',"
+                                   " 'label': 'Ann'}"
                                 << "";
-        QTest::newRow("region touching the corner")
-            << "region" << "{'box': {'x': 0.5, 'y': 0, 'w': 0.5, 'h': 1}, 'kind': 'pet'}" << "";
-        QTest::newRow("region without a label") << "region" << "{'box': {'x': 0, 'y': 0, 'w': 1, 'h': 1}, "
-                                                               "'kind': 'object', 'label': null}"
+        QTest::newRow("region touching the corner") << "region"
+                                                    << "{'box': {'x': 0.5, 'y': 0, 'w': 0.5, 'h': 1}, 'kind': 'pet'}"
+                                                    << "";
+        QTest::newRow("region without a label") << "region"
+                                                << "{'box': {'x': 0, 'y': 0, 'w': 1, 'h': 1}, "
+                                                   "'kind': 'object', 'label': null}"
                                                 << "";
-        QTest::newRow("region box outside") << "region" << "{'box': {'x': 1.2, 'y': 0, 'w': 0.1, 'h': 0.1}, 'kind': "
-                                                           "'face'}"
+        QTest::newRow("region box outside") << "region"
+                                            << "{'box': {'x': 1.2, 'y': 0, 'w': 0.1, 'h': 0.1}, 'kind': "
+                                               "'face'}"
                                             << "payload.box.x: must be a number in 0..1";
-        QTest::newRow("region box past the edge")
-            << "region" << "{'box': {'x': 0.8, 'y': 0, 'w': 0.3, 'h': 0.1}, 'kind': 'face'}"
-            << "payload.box.w: x + w must be at most 1";
-        QTest::newRow("region box without height")
-            << "region" << "{'box': {'x': 0, 'y': 0, 'w': 0.3}, 'kind': 'face'}" << "payload.box.h: must be a number";
-        QTest::newRow("region empty box")
-            << "region" << "{'box': {'x': 0, 'y': 0, 'w': 0, 'h': 0.1}, 'kind': 'face'}" << "payload.box: w and h";
-        QTest::newRow("region box extra key")
-            << "region" << "{'box': {'x': 0, 'y': 0, 'w': 0.1, 'h': 0.1, 'z': 1}, 'kind': 'face'}"
-            << "payload.box.z: unknown field";
-        QTest::newRow("region unknown kind")
-            << "region" << "{'box': {'x': 0, 'y': 0, 'w': 0.1, 'h': 0.1}, 'kind': 'car'}"
-            << "payload.kind: must be one of face, pet, object, text";
-        QTest::newRow("rating 5") << "rating" << "{'value': 5}" << "";
-        QTest::newRow("rating 5.0") << "rating" << "{'value': 5.0}" << "";
-        QTest::newRow("rating 6") << "rating" << "{'value': 6}" << "payload.value: must be in 0..5";
-        QTest::newRow("rating 2.5") << "rating" << "{'value': 2.5}" << "payload.value: must be an integer";
-        QTest::newRow("rating as text") << "rating" << "{'value': '3'}" << "payload.value: must be an integer";
-        QTest::newRow("favorite") << "favorite" << "{}" << "";
-        QTest::newRow("favorite with a field") << "favorite" << "{'yes': true}" << "payload.yes: unknown field";
-        QTest::newRow("payload not an object") << "tag" << "['a']" << "payload: must be an object";
+        QTest::newRow("region box past the edge") << "region"
+                                                  << "{'box': {'x': 0.8, 'y': 0, 'w': 0.3, 'h': 0.1}, 'kind': 'face'}"
+                                                  << "payload.box.w: x + w must be at most 1";
+        QTest::newRow("region box without height") << "region"
+                                                   << "{'box': {'x': 0, 'y': 0, 'w': 0.3}, 'kind': 'face'}"
+                                                   << "payload.box.h: must be a number";
+        QTest::newRow("region empty box") << "region"
+                                          << "{'box': {'x': 0, 'y': 0, 'w': 0, 'h': 0.1}, 'kind': 'face'}"
+                                          << "payload.box: w and h";
+        QTest::newRow("region box extra key") << "region"
+                                              << "{'box': {'x': 0, 'y': 0, 'w': 0.1, 'h': 0.1, 'z': 1}, 'kind': 'face'}"
+                                              << "payload.box.z: unknown field";
+        QTest::newRow("region unknown kind") << "region"
+                                             << "{'box': {'x': 0, 'y': 0, 'w': 0.1, 'h': 0.1}, 'kind': 'car'}"
+                                             << "payload.kind: must be one of face, pet, object, text";
+        QTest::newRow("rating 5") << "rating"
+                                  << "{'value': 5}"
+                                  << "";
+        QTest::newRow("rating 5.0") << "rating"
+                                    << "{'value': 5.0}"
+                                    << "";
+        QTest::newRow("rating 6") << "rating"
+                                  << "{'value': 6}"
+                                  << "payload.value: must be in 0..5";
+        QTest::newRow("rating 2.5") << "rating"
+                                    << "{'value': 2.5}"
+                                    << "payload.value: must be an integer";
+        QTest::newRow("rating as text") << "rating"
+                                        << "{'value': '3'}"
+                                        << "payload.value: must be an integer";
+        QTest::newRow("favorite") << "favorite"
+                                  << "{}"
+                                  << "";
+        QTest::newRow("favorite with a field") << "favorite"
+                                               << "{'yes': true}"
+                                               << "payload.yes: unknown field";
+        QTest::newRow("payload not an object") << "tag"
+                                               << "['a']"
+                                               << "payload: must be an object";
     }
     void payload() {
         QFETCH(QString, schema);
@@ -170,7 +212,8 @@ private slots:
         QVERIFY(schema->validate(json("{'people': [{'x': 0.5, 'y': 0.5}]}")).isOk());
         const Status bad = schema->validate(json("{'people': [{'x': 0.5, 'y': 0.5}, {'x': 2, 'y': 0}]}"));
         QCOMPARE(QString::fromStdString(bad.message()), QString("payload.people[1].x: must be a number in 0..1"));
-        const Status many = schema->validate(json("{'people': [{'x':0,'y':0},{'x':0,'y':0},{'x':0,'y':0},{'x':0,'y':0}]}"));
+        const Status many =
+            schema->validate(json("{'people': [{'x':0,'y':0},{'x':0,'y':0},{'x':0,'y':0},{'x':0,'y':0}]}"));
         QVERIFY(QString::fromStdString(many.message()).startsWith("payload.people: must have 0 to 3 items"));
     }
 
@@ -220,7 +263,8 @@ private slots:
         QCOMPARE(service.registerSchema(other, "acme.quality", json("{'fields': {}}")).status().code(),
                  Code::PermissionDenied);
         QCOMPARE(service.registerSchema(owner, "tag", json("{'fields': {}}")).status().code(), Code::PermissionDenied);
-        QCOMPARE(service.registerSchema(owner, "Bad Name", json("{'fields': {}}")).status().code(), Code::Unprocessable);
+        QCOMPARE(service.registerSchema(owner, "Bad Name", json("{'fields': {}}")).status().code(),
+                 Code::Unprocessable);
         QCOMPARE(service.schemas()->size(), std::size_t{7});
     }
 };

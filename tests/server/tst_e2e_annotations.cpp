@@ -44,7 +44,8 @@ class TestAnnotations : public QObject {
     // The values of one payload field of an asset's annotations of `schema`, sorted.
     QStringList values(const QString& token, const QString& asset, const QString& schema, const QString& field) {
         QStringList out;
-        for (const auto& a : m_social.get(token, kApi + "/assets/" + asset + "/annotations?schema=" + schema).jsonArray())
+        for (const auto& a :
+             m_social.get(token, kApi + "/assets/" + asset + "/annotations?schema=" + schema).jsonArray())
             out << a.toObject()["payload"].toObject()[field].toString();
         out.sort();
         return out;
@@ -79,7 +80,8 @@ private slots:
     void invalidPayloadsAreRefusedNamingTheField() {
         const QString bea = m_social.user("bea");
         const QString photo = m_social.photo(bea);
-        HttpReply r = annotate(bea, photo, "region", "{'box': {'x': 0.9, 'y': 0.1, 'w': 0.2, 'h': 0.2}, 'kind': 'face'}");
+        HttpReply r =
+            annotate(bea, photo, "region", "{'box': {'x': 0.9, 'y': 0.1, 'w': 0.2, 'h': 0.2}, 'kind': 'face'}");
         QCOMPARE(r.status, 422);
         QCOMPARE(r.json()["error"].toString(), QString("payload.box.w: x + w must be at most 1"));
         r = annotate(bea, photo, "rating", "{'value': 9}");
@@ -89,11 +91,14 @@ private slots:
         QCOMPARE(r.json()["error"].toString(), QString("payload.label: required"));
         QCOMPARE(annotate(bea, photo, "nosuch", "{}").status, 422);
         QCOMPARE(client(bea).postJson(kApi + "/assets/" + photo + "/annotations", {{"schema", "tag"}}).status, 422);
-        QCOMPARE(client(bea).send("POST", kApi + "/assets/" + photo + "/annotations", "{not json", "application/json").status,
+        QCOMPARE(client(bea)
+                     .send("POST", kApi + "/assets/" + photo + "/annotations", "{not json", "application/json")
+                     .status,
                  400);
         QVERIFY(values(bea, photo, "tag", "label").isEmpty()); // nothing was stored
 
-        r = annotate(bea, photo, "region", "{'box': {'x': 0.5, 'y': 0.25, 'w': 0.5, 'h': 0.5}, 'kind': 'face', 'label': 'Bea'}");
+        r = annotate(bea, photo, "region",
+                     "{'box': {'x': 0.5, 'y': 0.25, 'w': 0.5, 'h': 0.5}, 'kind': 'face', 'label': 'Bea'}");
         QCOMPARE(r.status, 201);
         QCOMPARE(r.json()["schema"].toString(), QString("region"));
         QCOMPARE(r.json()["schema_version"].toInt(), 1);
@@ -118,7 +123,8 @@ private slots:
         QVERIFY(r.json()["error"].toString().startsWith("revision:"));
         QCOMPARE(values(cal, photo, "caption", "text"), QStringList{"second"});
         QCOMPARE(send(cal, "PUT", "/annotations/" + id, {{"payload", obj("{'text': 'x'}")}}).status, 422);
-        QCOMPARE(send(cal, "PUT", "/annotations/" + id, {{"revision", 2}, {"payload", obj("{'text': ''}")}}).status, 422);
+        QCOMPARE(send(cal, "PUT", "/annotations/" + id, {{"revision", 2}, {"payload", obj("{'text': ''}")}}).status,
+                 422);
         QCOMPARE(client(cal).send("DELETE", kApi + "/annotations/" + id + "?revision=1").status, 409);
         QCOMPARE(client(cal).send("DELETE", kApi + "/annotations/" + id + "?revision=2").status, 200);
         QCOMPARE(m_social.get(cal, kApi + "/annotations/" + id).status, 404);
@@ -136,21 +142,25 @@ private slots:
         QVERIFY(!old.isEmpty());
 
         // Version 2 changes the score's type; the stored version-1 annotation is not rewritten.
-        HttpReply v2 = client(dot).postJson(kApi + "/schemas",
-                                            obj("{'name': 'dot.quality', 'fields': {'score': {'type': 'number', "
-                                                "'min': 0, 'max': 1}, 'model': {'type': 'string', 'optional': true}}}"));
+        HttpReply v2 = client(dot).postJson(
+            kApi + "/schemas", obj("{'name': 'dot.quality', 'fields': {'score': {'type': 'number', "
+                                   "'min': 0, 'max': 1}, 'model': {'type': 'string', 'optional': true}}}"));
         QCOMPARE(v2.status, 201);
         QCOMPARE(v2.json()["version"].toInt(), 2);
         HttpReply stored = m_social.get(dot, kApi + "/annotations/" + old);
         QCOMPARE(stored.json()["schema_version"].toInt(), 1);
         QCOMPARE(stored.json()["payload"].toObject()["score"].toInt(), 7);
-        QCOMPARE(m_social.get(dot, kApi + "/schemas/dot.quality?version=1").json()["fields"].toObject()["score"]
-                     .toObject()["type"].toString(),
+        QCOMPARE(m_social.get(dot, kApi + "/schemas/dot.quality?version=1")
+                     .json()["fields"]
+                     .toObject()["score"]
+                     .toObject()["type"]
+                     .toString(),
                  QString("integer"));
 
         // New annotations default to the newest version; the old one may still be written on purpose.
         QCOMPARE(annotate(dot, photo, "dot.quality", "{'score': 7}").status, 422);
-        QCOMPARE(annotate(dot, photo, "dot.quality", "{'score': 0.7, 'model': 'm2'}").json()["schema_version"].toInt(), 2);
+        QCOMPARE(annotate(dot, photo, "dot.quality", "{'score': 0.7, 'model': 'm2'}").json()["schema_version"].toInt(),
+                 2);
         QCOMPARE(annotate(dot, photo, "dot.quality", "{'score': 3}", 1).json()["schema_version"].toInt(), 1);
         // An update keeps the annotation's own version unless told otherwise.
         HttpReply r = send(dot, "PUT", "/annotations/" + old, {{"revision", 1}, {"payload", obj("{'score': 8}")}});
@@ -164,7 +174,8 @@ private slots:
         const QString eli = m_social.user("eli");
         QCOMPARE(client(eli).postJson(kApi + "/schemas", obj("{'name': 'dot.quality', 'fields': {}}")).status, 403);
         QCOMPARE(client(dot).postJson(kApi + "/schemas", obj("{'name': 'tag', 'fields': {}}")).status, 403);
-        const HttpReply bad = client(dot).postJson(kApi + "/schemas", obj("{'name': 'dot.x', 'fields': {'a': {'type': 'date'}}}"));
+        const HttpReply bad =
+            client(dot).postJson(kApi + "/schemas", obj("{'name': 'dot.x', 'fields': {'a': {'type': 'date'}}}"));
         QCOMPARE(bad.status, 422);
         QVERIFY(bad.json()["error"].toString().startsWith("fields.a.type:"));
     }
@@ -179,7 +190,8 @@ private slots:
             QCOMPARE(m_social.get(who, kApi + "/annotations/" + id).status, 404);
         }
         QCOMPARE(annotate(gil, photo, "tag", "{'label': 'mine now'}").status, 404);
-        QCOMPARE(send(gil, "PUT", "/annotations/" + id, {{"revision", 1}, {"payload", obj("{'label': 'x'}")}}).status, 404);
+        QCOMPARE(send(gil, "PUT", "/annotations/" + id, {{"revision", 1}, {"payload", obj("{'label': 'x'}")}}).status,
+                 404);
         QCOMPARE(client(gil).send("DELETE", kApi + "/annotations/" + id).status, 404);
         QCOMPARE(annotate(QString(), photo, "tag", "{'label': 'x'}").status, 401);
         QCOMPARE(m_social.get(fay, kApi + "/annotations/" + id).json()["revision"].toInt(), 1); // untouched
@@ -207,7 +219,8 @@ private slots:
 
         auto open = [&] {
             return send(hal, "POST", "/annotations/operations", {{"schema", "tag"}, {"writer", "autotagger-2"}})
-                .json()["id"].toString();
+                .json()["id"]
+                .toString();
         };
         auto add = [&](const QString& op, const QList<QPair<QString, QString>>& items) {
             QJsonArray list;
@@ -259,7 +272,8 @@ private slots:
         // An aborted batch changes nothing.
         const QString third = open();
         add(third, {{p1, "ghost"}});
-        QCOMPARE(send(hal, "DELETE", "/annotations/operations/" + third).json()["state"].toString(), QString("aborted"));
+        QCOMPARE(send(hal, "DELETE", "/annotations/operations/" + third).json()["state"].toString(),
+                 QString("aborted"));
         QCOMPARE(send(hal, "POST", "/annotations/operations/" + third + "/commit").status, 409);
         QCOMPARE(values(hal, p1, "tag", "label"), (QStringList{"handmade", "lion"}));
     }
@@ -271,7 +285,8 @@ private slots:
             photos << m_social.photo(jo);
         auto batch = [&](const QString& label) {
             const QString op = send(jo, "POST", "/annotations/operations", {{"schema", "tag"}, {"writer", "importer"}})
-                                   .json()["id"].toString();
+                                   .json()["id"]
+                                   .toString();
             QJsonArray items;
             for (int copy = 0; copy < 20; ++copy)
                 for (const auto& p : photos)
@@ -301,12 +316,13 @@ private slots:
         const QString lee = m_social.user("lee");
         const QString walk = m_social.photo(kim), garden = m_social.photo(kim), lees = m_social.photo(lee);
         const QString tag = annotate(kim, garden, "tag", "{'label': 'sunflower'}").json()["id"].toString();
-        const QString caption = annotate(kim, walk, "caption", "{'text': 'A walk along the Harbour at dusk'}")
-                                    .json()["id"].toString();
+        const QString caption =
+            annotate(kim, walk, "caption", "{'text': 'A walk along the Harbour at dusk'}").json()["id"].toString();
         const QString region = annotate(kim, walk, "region",
                                         "{'box': {'x': 0.1, 'y': 0.1, 'w': 0.2, 'h': 0.3}, 'kind': 'face', 'label': "
                                         "'Grandma Rosé'}")
-                                   .json()["id"].toString();
+                                   .json()["id"]
+                                   .toString();
         const QString rating = annotate(kim, walk, "rating", "{'value': 4}").json()["id"].toString();
         const QString leesTag = annotate(lee, lees, "tag", "{'label': 'sunflower field'}").json()["id"].toString();
 
@@ -339,7 +355,8 @@ private slots:
         const HttpReply all = m_social.get(kim, kApi + "/annotations/search?" + words("a") + "&limit=1");
         QCOMPARE(SocialFixture::ids(all), QStringList{caption});
         QVERIFY(all.header("Link").contains("max_id=" + caption.toUtf8()));
-        const HttpReply next = m_social.get(kim, kApi + "/annotations/search?" + words("a") + "&limit=1&max_id=" + caption);
+        const HttpReply next =
+            m_social.get(kim, kApi + "/annotations/search?" + words("a") + "&limit=1&max_id=" + caption);
         QCOMPARE(SocialFixture::ids(next), QStringList{});
     }
 

@@ -45,10 +45,8 @@ json::array annotationsJson(const std::vector<store::AnnotationRow>& rows) {
 }
 
 json::object schemaJson(const annotations::SchemaVersion& s) {
-    json::object o{{"name", s.name},
-                   {"version", s.version},
-                   {"builtin", s.builtin},
-                   {"created_at", isoTime(s.createdAt)}};
+    json::object o{
+        {"name", s.name}, {"version", s.version}, {"builtin", s.builtin}, {"created_at", isoTime(s.createdAt)}};
     for (auto& [key, value] : s.schema.toJson())
         o[key] = value;
     return o;
@@ -424,8 +422,7 @@ void registerAnnotationRoutes(http::Router& router, ApiContext& ctx) {
     router.add("POST", base + "/schemas", [&ctx](http::Request& r) { return registerSchema(ctx, r); });
     router.add("GET", base + "/schemas/:name", [&ctx](http::Request& r) { return getSchema(ctx, r); });
     router.add("GET", base + "/assets/:id/annotations", [&ctx](http::Request& r) { return listAnnotations(ctx, r); });
-    router.add("POST", base + "/assets/:id/annotations",
-               [&ctx](http::Request& r) { return createAnnotation(ctx, r); });
+    router.add("POST", base + "/assets/:id/annotations", [&ctx](http::Request& r) { return createAnnotation(ctx, r); });
     router.add("GET", base + "/annotations/search", [&ctx](http::Request& r) { return search(ctx, r); });
     router.add("GET", base + "/annotations/:id", [&ctx](http::Request& r) { return getAnnotation(ctx, r); });
     router.add("PUT", base + "/annotations/:id", [&ctx](http::Request& r) { return updateAnnotation(ctx, r); });
@@ -433,8 +430,9 @@ void registerAnnotationRoutes(http::Router& router, ApiContext& ctx) {
     const std::string ops = base + "/annotations/operations";
     router.add("POST", ops, [&ctx](http::Request& r) { return openOperation(ctx, r); });
     router.add("GET", ops + "/:id", [&ctx](http::Request& r) { return getOperation(ctx, r); });
-    router.add("POST", ops + "/:id/items", [&ctx](http::Request& r) { return addItems(ctx, r); },
-               http::RouteOptions{kMaxItemsBody});
+    router.add(
+        "POST", ops + "/:id/items", [&ctx](http::Request& r) { return addItems(ctx, r); },
+        http::RouteOptions{kMaxItemsBody});
     router.add("POST", ops + "/:id/commit", [&ctx](http::Request& r) { return commitOperation(ctx, r); });
     router.add("DELETE", ops + "/:id", [&ctx](http::Request& r) { return abortOperation(ctx, r); });
 }
