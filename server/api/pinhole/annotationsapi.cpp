@@ -5,15 +5,15 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <limits>
 
 namespace json = boost::json;
 
 namespace pinhole::server::api {
 
 namespace {
-
-using annotations::AnnotationService;
 
 // A batch of items may be large: 1000 items of a few hundred bytes each.
 constexpr std::size_t kMaxItemsBody = 4 * 1024 * 1024;
