@@ -3,6 +3,7 @@
 #pragma once
 
 #include "accounts/accountservice.h"
+#include "annotations/annotationservice.h"
 #include "feed/homefeed.h"
 #include "social/followservice.h"
 #include "social/notifications.h"
@@ -44,6 +45,7 @@ struct ApiContext {
     feed::HomeFeed* homeFeed = nullptr;
     sync::ChangeStream* changes = nullptr; // api/pinhole/syncapi.cpp
     sync::OpsService* syncOps = nullptr;
+    annotations::AnnotationService* annotations = nullptr;
 };
 
 // Resolves the bearer token and checks `scope`; with `requireAccount` an app-only token is
@@ -75,5 +77,6 @@ void registerFollowRoutes(http::Router& router, ApiContext& ctx);    // api/mast
 void registerStatusRoutes(http::Router& router, ApiContext& ctx);    // api/mastodon/statusesapi.cpp
 void registerTimelineRoutes(http::Router& router, ApiContext& ctx);  // api/mastodon/timelinesapi.cpp
 void registerSyncRoutes(http::Router& router, ApiContext& ctx);      // api/pinhole/syncapi.cpp
+void registerAnnotationRoutes(http::Router& router, ApiContext& ctx); // api/pinhole/annotationsapi.cpp
 
 } // namespace pinhole::server::api

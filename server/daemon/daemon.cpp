@@ -1,5 +1,6 @@
 #include "daemon/daemon.h"
 
+#include "annotations/searchindex.h"
 #include "auth/crypto.h"
 #include "core/log.h"
 #include "daemon/systemd.h"
@@ -66,6 +67,7 @@ void addEventConsumers(social::EventLog& log, const Config& config) {
     log.addConsumer(std::make_unique<feed::FanoutConsumer>(feed::FeedOptions::of(config)));
     log.addConsumer(std::make_unique<social::CountersConsumer>());
     log.addConsumer(std::make_unique<social::NotificationsConsumer>());
+    log.addConsumer(std::make_unique<annotations::SearchIndexConsumer>());
 }
 
 Result<std::unique_ptr<store::Store>> openStore(const Config& config) {
@@ -109,6 +111,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     d->m_media->onEventsAppended([events = d->m_events.get()] { events->notify(); });
     d->m_changes = std::make_unique<sync::ChangeStream>(*d->m_store, *d->m_statuses);
     d->m_syncOps = std::make_unique<sync::OpsService>(*d->m_store, *d->m_statuses, *d->m_follows, *d->m_media);
+    d->m_annotations = std::make_unique<annotations::AnnotationService>(*d->m_store, *d->m_events);
+    PINHOLE_TRY(d->m_annotations->registerBuiltins());
     d->m_http = std::make_unique<http::HttpServer>(d->m_router, d->m_config.limits, d->m_metrics);
     d->m_api = std::make_unique<api::ApiContext>(
         api::ApiContext{d->m_config, "", *d->m_store, *d->m_accounts, *d->m_oauth, d->m_metrics, d->m_ready});
@@ -121,6 +125,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     d->m_api->homeFeed = d->m_homeFeed.get();
     d->m_api->changes = d->m_changes.get();
     d->m_api->syncOps = d->m_syncOps.get();
+    d->m_api->annotations = d->m_annotations.get();
     api::registerOpsRoutes(d->m_router, *d->m_api);
     api::registerInstanceRoutes(d->m_router, *d->m_api);
     api::registerOAuthRoutes(d->m_router, *d->m_api);
@@ -132,6 +137,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     api::registerStatusRoutes(d->m_router, *d->m_api);
     api::registerTimelineRoutes(d->m_router, *d->m_api);
     api::registerSyncRoutes(d->m_router, *d->m_api);
+    api::registerAnnotationRoutes(d->m_router, *d->m_api);
 
     std::string certFile = d->m_config.tlsCert, keyFile = d->m_config.tlsKey;
     if (d->m_config.tlsSelfSigned) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "accounts/accountservice.h"
+#include "annotations/annotationservice.h"
 #include "api/context.h"
 #include "auth/oauthservice.h"
 #include "core/config.h"
@@ -72,6 +73,7 @@ private:
     std::unique_ptr<feed::HomeFeed> m_homeFeed;
     std::unique_ptr<sync::ChangeStream> m_changes;
     std::unique_ptr<sync::OpsService> m_syncOps;
+    std::unique_ptr<annotations::AnnotationService> m_annotations;
     http::HttpMetrics m_metrics;
     http::Router m_router;
     std::unique_ptr<http::HttpServer> m_http;

@@ -6,7 +6,7 @@
 namespace pinhole::server::store {
 
 namespace {
-constexpr std::array<std::pair<EventType, std::string_view>, 13> kNames{{
+constexpr std::array<std::pair<EventType, std::string_view>, 15> kNames{{
     {EventType::StatusCreated, "status.created"},
     {EventType::StatusDeleted, "status.deleted"},
     {EventType::FavouriteCreated, "favourite.created"},
@@ -20,6 +20,8 @@ constexpr std::array<std::pair<EventType, std::string_view>, 13> kNames{{
     {EventType::AccountUpdated, "account.updated"},
     {EventType::AssetCreated, "asset.created"},
     {EventType::AssetUpdated, "asset.updated"},
+    {EventType::AnnotationChanged, "annotation.changed"},
+    {EventType::AnnotationOperationCommitted, "annotation_operation.committed"},
 }};
 
 std::optional<Id> optionalId(const Query& q, int column) {

@@ -28,6 +28,10 @@ enum class EventType {
     AccountUpdated,       // profile or settings of actorId
     AssetCreated,         // subjectId (the asset); actorId is its owner
     AssetUpdated,         // subjectId (the asset): metadata, processing state or description
+
+    // Annotations (server/annotations/); subjectId is what changed.
+    AnnotationChanged, // subjectId: the annotation, created, updated or deleted; accountId: its asset's owner
+    AnnotationOperationCommitted, // subjectId: the batch operation whose items replaced its key's annotations
 };
 std::string_view eventTypeName(EventType type);
 std::optional<EventType> eventTypeFromName(std::string_view name);
@@ -38,7 +42,7 @@ struct Event {
     std::optional<Id> accountId;
     std::optional<Id> statusId;
     std::optional<Id> parentId;
-    std::optional<Id> subjectId; // what an event names that is not an account or status (an asset)
+    std::optional<Id> subjectId; // what an event names that is not an account or status (an asset, an annotation)
     std::int64_t seq = 0;       // set by the log
     std::int64_t createdAt = 0; // Unix ms
 };

@@ -331,6 +331,72 @@ CREATE TABLE sync_field_stamps (
     PRIMARY KEY (entity, entity_id, field)
 ) WITHOUT ROWID;
 )sql",
+        // 6: annotations (server/annotations/): the schema registry, annotations on assets, batch
+        // operations and their staged items, the search index (events.subject_id, added by 5,
+        // names the annotation or operation of annotation.* events).
+        R"sql(
+-- Versions of one name coexist: an annotation keeps the version it was written with.
+CREATE TABLE annotation_schemas (
+    name        TEXT NOT NULL,
+    version     INTEGER NOT NULL CHECK (version >= 1),
+    definition  TEXT NOT NULL,   -- canonical JSON of the DSL (annotations/schema.h)
+    owner_id    INTEGER,         -- who registered the name; NULL: built in
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (name, version)
+) WITHOUT ROWID;
+
+CREATE TABLE annotations (
+    id              INTEGER PRIMARY KEY,
+    asset_id        INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    owner_id        INTEGER NOT NULL,   -- the asset's owner (it never changes): scopes search
+    author_id       INTEGER NOT NULL,
+    schema_name     TEXT NOT NULL,
+    schema_version  INTEGER NOT NULL,
+    payload         TEXT NOT NULL,      -- JSON, valid for its schema version
+    writer          TEXT,               -- the batch writer whose committed operation put it here
+    revision        INTEGER NOT NULL DEFAULT 1,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    FOREIGN KEY (schema_name, schema_version) REFERENCES annotation_schemas(name, version)
+);
+CREATE INDEX annotations_by_asset ON annotations(asset_id, id);
+CREATE INDEX annotations_by_schema ON annotations(schema_name, id);
+CREATE INDEX annotations_by_writer ON annotations(owner_id, schema_name, writer) WHERE writer IS NOT NULL;
+
+-- Marken's atomic batch replace: items are staged here; commit swaps them for the key's
+-- (owner, schema, writer) current annotations in one transaction.
+CREATE TABLE annotation_operations (
+    id            INTEGER PRIMARY KEY,
+    owner_id      INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    schema_name   TEXT NOT NULL,
+    writer        TEXT NOT NULL,
+    state         TEXT NOT NULL CHECK (state IN ('open', 'committed', 'aborted')),
+    item_count    INTEGER NOT NULL DEFAULT 0,
+    created_at    INTEGER NOT NULL,
+    finished_at   INTEGER
+);
+CREATE TABLE annotation_operation_items (
+    operation_id    INTEGER NOT NULL REFERENCES annotation_operations(id) ON DELETE CASCADE,
+    position        INTEGER NOT NULL,
+    asset_id        INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    schema_version  INTEGER NOT NULL,
+    payload         TEXT NOT NULL,
+    PRIMARY KEY (operation_id, position)
+) WITHOUT ROWID;
+
+-- The search index, kept by the annotation_search consumer of the event log: the searchable
+-- text of each annotation (rowid = annotation id), and which batch writer's key it came from,
+-- so a committed operation's old rows are found and replaced in one consumer transaction.
+CREATE VIRTUAL TABLE annotation_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE annotation_indexed (
+    annotation_id  INTEGER PRIMARY KEY,
+    owner_id       INTEGER NOT NULL,
+    schema_name    TEXT NOT NULL,
+    writer         TEXT
+);
+CREATE INDEX annotation_indexed_by_writer ON annotation_indexed(owner_id, schema_name, writer)
+    WHERE writer IS NOT NULL;
+)sql",
     };
     return all;
 }

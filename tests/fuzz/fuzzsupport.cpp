@@ -126,6 +126,7 @@ struct ApiFixture::Impl {
     std::unique_ptr<feed::HomeFeed> homeFeed;
     std::unique_ptr<sync::ChangeStream> changes;
     std::unique_ptr<sync::OpsService> syncOps;
+    std::unique_ptr<annotations::AnnotationService> annotations;
     http::HttpMetrics metrics;
     std::atomic<bool> ready{true};
     std::unique_ptr<api::ApiContext> ctx;
@@ -204,6 +205,8 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     f.media->onEventsAppended([events = f.events.get()] { events->notify(); });
     f.changes = std::make_unique<sync::ChangeStream>(*f.store, *f.statuses);
     f.syncOps = std::make_unique<sync::OpsService>(*f.store, *f.statuses, *f.follows, *f.media);
+    f.annotations = std::make_unique<annotations::AnnotationService>(*f.store, *f.events);
+    need(f.annotations->registerBuiltins(), "built-in schemas");
     f.ctx = std::make_unique<api::ApiContext>(
         api::ApiContext{f.config, "http://127.0.0.1:8470", *f.store, *f.accounts, *f.oauth, f.metrics, f.ready});
     f.ctx->jobQueue = f.jobs.get();
@@ -215,6 +218,7 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     f.ctx->homeFeed = f.homeFeed.get();
     f.ctx->changes = f.changes.get();
     f.ctx->syncOps = f.syncOps.get();
+    f.ctx->annotations = f.annotations.get();
     api::registerOpsRoutes(f.router, *f.ctx);
     api::registerInstanceRoutes(f.router, *f.ctx);
     api::registerOAuthRoutes(f.router, *f.ctx);
@@ -226,6 +230,7 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     api::registerStatusRoutes(f.router, *f.ctx);
     api::registerTimelineRoutes(f.router, *f.ctx);
     api::registerSyncRoutes(f.router, *f.ctx);
+    api::registerAnnotationRoutes(f.router, *f.ctx);
 
     // What the placeholders stand for: a user, an app, a processed photo, an unfinished upload.
     const auto user =
@@ -248,13 +253,15 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     need(f.media->extractMetadata(asset.asset.id), "seed metadata");
     need(f.media->derive(asset.asset.id), "seed derivatives");
     const auto upload = need(f.uploads->create(user.id, 64, ""), "seed upload");
+    const auto operation = need(f.annotations->openOperation(user.id, "tag", "fuzzer"), "annotation operation");
     f.placeholders = {{"{token}", userToken.accessToken},
                       {"{app_token}", appToken.accessToken},
                       {"{client_id}", app.clientId},
                       {"{client_secret}", app.clientSecret},
                       {"{account}", idToString(user.id)},
                       {"{asset}", idToString(asset.asset.id)},
-                      {"{upload}", upload.id}};
+                      {"{upload}", upload.id},
+                      {"{operation}", idToString(operation.id)}};
     f.workers->start();
     f.events->start();
 }

@@ -1,7 +1,8 @@
 // The authorization matrix: every endpoint of the social core and the media API, asked by an
 // anonymous client, a stranger, a pending follower, a follower, a blocked account and the owner,
-// about public, unlisted and private posts of an open and a locked account. Each row states what
-// must be seen (exact statuses, or presence/absence in lists); nothing private may leak.
+// about public, unlisted and private posts of an open and a locked account, and the annotations
+// of their photos. Each row states what must be seen (exact statuses, or presence/absence in
+// lists and searches); nothing private may leak.
 #include "socialfixture.h"
 
 using pinhole::test::HttpClient;
@@ -19,7 +20,7 @@ class TestAuthMatrix : public QObject {
     ServerProcess m_server;
     SocialFixture m_social{m_server};
     QHash<QString, QString> m_tokens;                 // viewer role or owner name -> token
-    QHash<QString, QString> m_posts, m_media, m_comments; // "<owner>/<visibility>" -> id
+    QHash<QString, QString> m_posts, m_media, m_comments, m_annotations; // "<owner>/<visibility>" -> id
 
     QString token(const QString& viewer, const QString& owner) const {
         if (viewer == "anonymous")
@@ -66,8 +67,19 @@ private slots:
                 m_posts[key] = post.json()["id"].toString();
                 m_comments[key] = m_social.post(m_tokens[owner], "own comment", {}, "public", m_posts[key]).json()["id"].toString();
                 QCOMPARE(m_social.postTo(m_tokens["follower"], "/api/v1/statuses/" + m_posts[key] + "/favourite").status, 200);
+                const QJsonObject tag{{"schema", "tag"}, {"payload", QJsonObject{{"label", "matrix " + QString(key).replace('/', ' ')}}}};
+                const HttpReply annotation = HttpClient(m_server.baseUrl(), m_tokens[owner])
+                                                 .postJson("/api/pinhole/v1/assets/" + m_media[key] + "/annotations", tag);
+                QCOMPARE(annotation.status, 201);
+                m_annotations[key] = annotation.json()["id"].toString();
             }
         }
+        // The annotation search index has them all.
+        for (const auto& owner : {"olive", "lara"})
+            QTRY_COMPARE_WITH_TIMEOUT(
+                m_social.get(m_tokens[owner], QString("/api/pinhole/v1/annotations/search?q=matrix+") + owner)
+                    .jsonArray().size(),
+                3, 20000);
         // Fan-out done: the follower's feed holds all six posts.
         QTRY_COMPARE_WITH_TIMEOUT(m_social.homeIds(m_tokens["follower"]).size(), 6, 20000);
     }
@@ -138,6 +150,23 @@ private slots:
             if (reply.status == 200)
                 QCOMPARE(HttpClient(m_server.baseUrl(), t).send("DELETE", "/api/v1/statuses/" + reply.json()["id"].toString()).status, 200);
         }
+        // The photo's annotations: read with the photo, found by search with it, written by the owner.
+        const QString annotations = "/api/pinhole/v1/assets/" + media + "/annotations";
+        QCOMPARE(m_social.get(t, annotations).status, seen);
+        QCOMPARE(m_social.get(t, "/api/pinhole/v1/annotations/" + m_annotations[key]).status, seen);
+        const HttpReply searched = m_social.get(t, "/api/pinhole/v1/annotations/search?q=matrix+" + owner + "+" + visibility);
+        QCOMPARE(searched.status, 200);
+        QCOMPARE(SocialFixture::ids(searched).contains(m_annotations[key]), sees);
+        const HttpReply written = HttpClient(m_server.baseUrl(), t)
+                                      .postJson(annotations, {{"schema", "favorite"}, {"payload", QJsonObject{}}});
+        QCOMPARE(written.status, t.isEmpty() ? 401 : viewer == "owner" ? 201 : sees ? 403 : 404);
+        if (written.status == 201)
+            QCOMPARE(HttpClient(m_server.baseUrl(), t)
+                         .send("DELETE", "/api/pinhole/v1/annotations/" + written.json()["id"].toString()).status, 200);
+        if (!t.isEmpty() && viewer != "owner")
+            QCOMPARE(HttpClient(m_server.baseUrl(), t).send("DELETE", "/api/pinhole/v1/annotations/" + m_annotations[key]).status,
+                     sees ? 403 : 404);
+
         // Only the owner deletes (tried last; the owner's own delete is not exercised here).
         if (!t.isEmpty() && viewer != "owner")
             QCOMPARE(HttpClient(m_server.baseUrl(), t).send("DELETE", "/api/v1/statuses/" + post).status, 404);
