@@ -14,6 +14,8 @@
 #include "http/params.h"
 #include "http/router.h"
 #include "jobs/jobqueue.h"
+#include "library/albumservice.h"
+#include "library/libraryservice.h"
 #include "media/library.h"
 #include "media/uploads.h"
 #include "store/store.h"
@@ -40,6 +42,8 @@ struct ApiContext {
     social::StatusService* statuses = nullptr;
     social::NotificationService* notifications = nullptr;
     feed::HomeFeed* homeFeed = nullptr;
+    library::LibraryService* library = nullptr; // api/pinhole/libraryapi.cpp
+    library::AlbumService* albums = nullptr;    // api/pinhole/albumsapi.cpp
 };
 
 // Resolves the bearer token and checks `scope`; with `requireAccount` an app-only token is
@@ -70,5 +74,7 @@ void registerMediaFileRoutes(http::Router& router, ApiContext& ctx); // api/pinh
 void registerFollowRoutes(http::Router& router, ApiContext& ctx);    // api/mastodon/followsapi.cpp
 void registerStatusRoutes(http::Router& router, ApiContext& ctx);    // api/mastodon/statusesapi.cpp
 void registerTimelineRoutes(http::Router& router, ApiContext& ctx);  // api/mastodon/timelinesapi.cpp
+void registerLibraryRoutes(http::Router& router, ApiContext& ctx);   // api/pinhole/libraryapi.cpp
+void registerAlbumRoutes(http::Router& router, ApiContext& ctx);     // api/pinhole/albumsapi.cpp
 
 } // namespace pinhole::server::api

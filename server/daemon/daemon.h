@@ -63,6 +63,8 @@ private:
     std::unique_ptr<social::StatusService> m_statuses;
     std::unique_ptr<social::NotificationService> m_notifications;
     std::unique_ptr<feed::HomeFeed> m_homeFeed;
+    std::unique_ptr<library::LibraryService> m_library;
+    std::unique_ptr<library::AlbumService> m_albums;
     http::HttpMetrics m_metrics;
     http::Router m_router;
     std::unique_ptr<http::HttpServer> m_http;

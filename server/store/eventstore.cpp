@@ -6,7 +6,7 @@
 namespace pinhole::server::store {
 
 namespace {
-constexpr std::array<std::pair<EventType, std::string_view>, 11> kNames{{
+constexpr std::array<std::pair<EventType, std::string_view>, 20> kNames{{
     {EventType::StatusCreated, "status.created"},
     {EventType::StatusDeleted, "status.deleted"},
     {EventType::FavouriteCreated, "favourite.created"},
@@ -18,6 +18,15 @@ constexpr std::array<std::pair<EventType, std::string_view>, 11> kNames{{
     {EventType::BlockCreated, "block.created"},
     {EventType::BlockDeleted, "block.deleted"},
     {EventType::AccountUpdated, "account.updated"},
+    {EventType::AssetCreated, "asset.created"},
+    {EventType::AssetUpdated, "asset.updated"},
+    {EventType::AssetTrashed, "asset.trashed"},
+    {EventType::AssetRestored, "asset.restored"},
+    {EventType::AssetPurged, "asset.purged"},
+    {EventType::AlbumCreated, "album.created"},
+    {EventType::AlbumUpdated, "album.updated"},
+    {EventType::AlbumDeleted, "album.deleted"},
+    {EventType::AlbumAssetsChanged, "album.assets_changed"},
 }};
 
 std::optional<Id> optionalId(const Query& q, int column) {
@@ -40,15 +49,15 @@ std::optional<EventType> eventTypeFromName(std::string_view name) {
 }
 
 Status appendEvent(Database& db, const Event& e, std::int64_t now) {
-    auto q = db.prepare("INSERT INTO events (type, actor_id, account_id, status_id, parent_id, created_at) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    auto q = db.prepare("INSERT INTO events (type, actor_id, account_id, status_id, parent_id, created_at, subject_id) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     q.bind(1, eventTypeName(e.type)).bind(2, e.actorId).bind(3, e.accountId).bind(4, e.statusId);
-    q.bind(5, e.parentId).bind(6, now);
+    q.bind(5, e.parentId).bind(6, now).bind(7, e.subjectId);
     return q.run();
 }
 
 Result<std::vector<Event>> eventsAfter(Database& db, std::int64_t after, int limit) {
-    auto q = db.prepare("SELECT seq, type, actor_id, account_id, status_id, parent_id, created_at FROM events "
+    auto q = db.prepare("SELECT seq, type, actor_id, account_id, status_id, parent_id, created_at, subject_id FROM events "
                         "WHERE seq > ?1 ORDER BY seq LIMIT ?2");
     q.bind(1, after).bind(2, limit);
     std::vector<Event> out;
@@ -69,6 +78,7 @@ Result<std::vector<Event>> eventsAfter(Database& db, std::int64_t after, int lim
         e.statusId = optionalId(q, 4);
         e.parentId = optionalId(q, 5);
         e.createdAt = q.int64(6);
+        e.subjectId = optionalId(q, 7);
         out.push_back(e);
     }
 }

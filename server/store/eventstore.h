@@ -26,6 +26,15 @@ enum class EventType {
     BlockCreated,         // accountId (blocked)
     BlockDeleted,         // accountId (blocked)
     AccountUpdated,       // profile or settings of actorId
+    AssetCreated,         // subjectId (the asset); actorId is its owner
+    AssetUpdated,         // subjectId (the asset): metadata, processing state or description
+    AssetTrashed,         // subjectId (the asset), moved to the owner's (actorId) trash
+    AssetRestored,        // subjectId (the asset), back from the trash
+    AssetPurged,          // subjectId (the asset), deleted for good (a tombstone)
+    AlbumCreated,         // subjectId (the album); actorId is its owner
+    AlbumUpdated,         // subjectId (the album): name, description or cover
+    AlbumDeleted,         // subjectId (the album) (a tombstone)
+    AlbumAssetsChanged,   // subjectId (the album): assets added, removed or moved
 };
 std::string_view eventTypeName(EventType type);
 std::optional<EventType> eventTypeFromName(std::string_view name);
@@ -36,6 +45,7 @@ struct Event {
     std::optional<Id> accountId;
     std::optional<Id> statusId;
     std::optional<Id> parentId;
+    std::optional<Id> subjectId; // what an event names that is not an account or status (an asset)
     std::int64_t seq = 0;       // set by the log
     std::int64_t createdAt = 0; // Unix ms
 };
