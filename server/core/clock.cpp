@@ -12,7 +12,8 @@ std::int64_t nowMillis() {
 }
 
 std::string isoTime(std::int64_t unixMillis) {
-    const std::time_t seconds = static_cast<std::time_t>(unixMillis / 1000);
+    // Floor, not truncation: -1 ms is 1969-12-31T23:59:59.999Z.
+    const std::time_t seconds = static_cast<std::time_t>(unixMillis / 1000 - (unixMillis % 1000 < 0 ? 1 : 0));
     std::tm tm{};
     gmtime_r(&seconds, &tm);
     char buf[80]; // the longest an int-formatted date can be, so nothing is ever cut
