@@ -245,6 +245,9 @@ private slots:
         QCOMPARE(albumOrder(m_alice, albumId), (QStringList{m_photos[0], m_photos[1]}));
         QCOMPARE(as(m_alice).get(kAlbums + "/" + albumId).json()["asset_count"].toInt(), 2);
         QCOMPARE(as(m_alice).get(kAssets + "/" + id).status, 200); // the owner still sees it in the trash
+        const HttpReply posted = m_social.post(m_alice, "from the trash", {id});
+        QCOMPARE(posted.status, 422); // a post never shows a trashed photo
+        QVERIFY(posted.json()["error"].toString().contains("trash"));
 
         r = as(m_alice).send("POST", kAssets + "/" + id + "/restore");
         QCOMPARE(r.status, 200);
