@@ -124,6 +124,8 @@ struct ApiFixture::Impl {
     std::unique_ptr<social::StatusService> statuses;
     std::unique_ptr<social::NotificationService> notifications;
     std::unique_ptr<feed::HomeFeed> homeFeed;
+    std::unique_ptr<library::LibraryService> library;
+    std::unique_ptr<library::AlbumService> albums;
     http::HttpMetrics metrics;
     std::atomic<bool> ready{true};
     std::unique_ptr<api::ApiContext> ctx;
@@ -199,6 +201,11 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     f.statuses = std::make_unique<social::StatusService>(*f.store, *f.events);
     f.notifications = std::make_unique<social::NotificationService>(*f.store, *f.statuses);
     f.homeFeed = std::make_unique<feed::HomeFeed>(*f.store, feed::FeedOptions::of(f.config));
+    // The trash's purge jobs are not run here (no handler): a trashed asset stays trashed.
+    f.library = std::make_unique<library::LibraryService>(
+        *f.store, *f.events, *f.statuses, f.config.dataDir, std::chrono::seconds(f.config.trashRetentionSeconds),
+        [](store::Database&, Id, std::int64_t, std::chrono::milliseconds) { return Status::ok(); });
+    f.albums = std::make_unique<library::AlbumService>(*f.store, *f.events);
     f.ctx = std::make_unique<api::ApiContext>(
         api::ApiContext{f.config, "http://127.0.0.1:8470", *f.store, *f.accounts, *f.oauth, f.metrics, f.ready});
     f.ctx->jobQueue = f.jobs.get();
@@ -208,6 +215,8 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     f.ctx->statuses = f.statuses.get();
     f.ctx->notifications = f.notifications.get();
     f.ctx->homeFeed = f.homeFeed.get();
+    f.ctx->library = f.library.get();
+    f.ctx->albums = f.albums.get();
     api::registerOpsRoutes(f.router, *f.ctx);
     api::registerInstanceRoutes(f.router, *f.ctx);
     api::registerOAuthRoutes(f.router, *f.ctx);
@@ -218,6 +227,8 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     api::registerFollowRoutes(f.router, *f.ctx);
     api::registerStatusRoutes(f.router, *f.ctx);
     api::registerTimelineRoutes(f.router, *f.ctx);
+    api::registerLibraryRoutes(f.router, *f.ctx);
+    api::registerAlbumRoutes(f.router, *f.ctx);
 
     // What the placeholders stand for: a user, an app, a processed photo, an unfinished upload.
     const auto user =
@@ -240,13 +251,16 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     need(f.media->extractMetadata(asset.asset.id), "seed metadata");
     need(f.media->derive(asset.asset.id), "seed derivatives");
     const auto upload = need(f.uploads->create(user.id, 64, ""), "seed upload");
+    const auto album = need(f.albums->create(user.id, "Seed album", ""), "seed album");
+    need(f.albums->addAssets(user.id, album.id, {asset.asset.id}, std::nullopt), "seed album's asset");
     f.placeholders = {{"{token}", userToken.accessToken},
                       {"{app_token}", appToken.accessToken},
                       {"{client_id}", app.clientId},
                       {"{client_secret}", app.clientSecret},
                       {"{account}", idToString(user.id)},
                       {"{asset}", idToString(asset.asset.id)},
-                      {"{upload}", upload.id}};
+                      {"{upload}", upload.id},
+                      {"{album}", idToString(album.id)}};
     f.workers->start();
     f.events->start();
 }
