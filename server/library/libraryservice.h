@@ -48,8 +48,8 @@ inline constexpr std::size_t kMaxDescriptionChars = 1500; // Mastodon's alt text
 
 class LibraryService {
 public:
-    LibraryService(store::Store& store, social::EventLog& events, social::StatusService& statuses,
-                   std::string dataDir, std::chrono::seconds trashRetention, EnqueuePurge enqueuePurge);
+    LibraryService(store::Store& store, social::EventLog& events, social::StatusService& statuses, std::string dataDir,
+                   std::chrono::seconds trashRetention, EnqueuePurge enqueuePurge);
 
     // A page of the viewer's own library. `hasAnnotation` is the seam for the annotations
     // filter: InvalidArgument until annotations exist. NotFound for an album not the viewer's.

@@ -4,10 +4,9 @@ namespace pinhole::server::store {
 
 namespace {
 
-constexpr const char* kAlbumSelect =
-    "SELECT id, owner_id, name, description, cover_asset_id, created_at, updated_at, "
-    "(SELECT count(*) FROM album_assets m JOIN assets a ON a.id = m.asset_id "
-    " WHERE m.album_id = albums.id AND a.trashed_at IS NULL) FROM albums ";
+constexpr const char* kAlbumSelect = "SELECT id, owner_id, name, description, cover_asset_id, created_at, updated_at, "
+                                     "(SELECT count(*) FROM album_assets m JOIN assets a ON a.id = m.asset_id "
+                                     " WHERE m.album_id = albums.id AND a.trashed_at IS NULL) FROM albums ";
 
 Album readAlbum(const Query& q) {
     Album a;
@@ -48,7 +47,8 @@ Result<std::int64_t> positionOf(Database& db, Id albumId, Id assetId) {
 
 // Adds `delta` to the positions in [from, to].
 Status shiftPositions(Database& db, Id albumId, std::int64_t from, std::int64_t to, int delta) {
-    auto q = db.prepare("UPDATE album_assets SET position = position + ?4 WHERE album_id = ?1 AND position BETWEEN ?2 AND ?3");
+    auto q = db.prepare(
+        "UPDATE album_assets SET position = position + ?4 WHERE album_id = ?1 AND position BETWEEN ?2 AND ?3");
     q.bind(1, albumId).bind(2, from).bind(3, to).bind(4, delta);
     return q.run();
 }
@@ -75,7 +75,8 @@ Result<Album> albumById(Database& db, Id id) {
 }
 
 Result<std::vector<Album>> albumsOfOwner(Database& db, Id ownerId, std::optional<Id> beforeId, int limit) {
-    auto q = db.prepare(std::string(kAlbumSelect) + "WHERE owner_id = ?1 AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3");
+    auto q = db.prepare(std::string(kAlbumSelect) +
+                        "WHERE owner_id = ?1 AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3");
     q.bind(1, ownerId).bind(2, beforeId).bind(3, limit);
     std::vector<Album> out;
     for (;;) {
@@ -89,7 +90,8 @@ Result<std::vector<Album>> albumsOfOwner(Database& db, Id ownerId, std::optional
 }
 
 Status updateAlbum(Database& db, const Album& a, std::int64_t now) {
-    auto q = db.prepare("UPDATE albums SET name = ?2, description = ?3, cover_asset_id = ?4, updated_at = ?5 WHERE id = ?1");
+    auto q =
+        db.prepare("UPDATE albums SET name = ?2, description = ?3, cover_asset_id = ?4, updated_at = ?5 WHERE id = ?1");
     q.bind(1, a.id).bind(2, a.name).bind(3, a.description).bind(4, a.coverAssetId).bind(5, now);
     return q.run();
 }

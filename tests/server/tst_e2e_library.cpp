@@ -17,7 +17,9 @@ namespace {
 const QString kAssets = QStringLiteral("/api/pinhole/v1/assets");
 const QString kAlbums = QStringLiteral("/api/pinhole/v1/albums");
 
-QByteArray jsonBytes(const QJsonObject& o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+QByteArray jsonBytes(const QJsonObject& o) {
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
 
 QStringList idsOf(const QJsonArray& array) {
     QStringList out;
@@ -86,9 +88,10 @@ class TestLibrary : public QObject {
     // A photo of these bytes through the Mastodon media API (processed when it answers).
     QString upload(const QString& token, const QByteArray& bytes) {
         const QByteArray boundary = "pinholeboundary";
-        const QByteArray body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; "
-                                "filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n" + bytes + "\r\n--" +
-                                boundary + "--\r\n";
+        const QByteArray body = "--" + boundary +
+                                "\r\nContent-Disposition: form-data; name=\"file\"; "
+                                "filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n" +
+                                bytes + "\r\n--" + boundary + "--\r\n";
         const HttpReply r = as(token).send("POST", "/api/v1/media", body, "multipart/form-data; boundary=" + boundary);
         return r.status == 200 ? r.json()["id"].toString() : QString();
     }
@@ -139,7 +142,8 @@ private slots:
     void listing_filtersByFavourite() {
         for (int i : {1, 5})
             QCOMPARE(send(m_alice, "PATCH", kAssets + "/" + m_photos[i], {{"favourite", true}}).status, 200);
-        QCOMPARE(allPages(m_alice, "favourite=true&taken_before=2024-02-01", 50), (QStringList{m_photos[5], m_photos[1]}));
+        QCOMPARE(allPages(m_alice, "favourite=true&taken_before=2024-02-01", 50),
+                 (QStringList{m_photos[5], m_photos[1]}));
         const QStringList others = allPages(m_alice, "favourite=false&taken_before=2024-02-01", 50);
         QCOMPARE(others.size(), 5);
         QVERIFY(!others.contains(m_photos[1]) && !others.contains(m_photos[5]));
@@ -150,7 +154,8 @@ private slots:
     void listing_filtersByAlbumInTheAlbumsOrder() {
         const QString id = album(m_alice, "Picks", {m_photos[6], m_photos[0], m_photos[3]});
         QCOMPARE(allPages(m_alice, "album=" + id, 2), (QStringList{m_photos[6], m_photos[0], m_photos[3]}));
-        QCOMPARE(allPages(m_alice, "album=" + id + "&taken_before=2024-01-05", 50), (QStringList{m_photos[0], m_photos[3]}));
+        QCOMPARE(allPages(m_alice, "album=" + id + "&taken_before=2024-01-05", 50),
+                 (QStringList{m_photos[0], m_photos[3]}));
     }
 
     void listing_hasAnnotationIsNotSupportedYet() {
@@ -162,14 +167,22 @@ private slots:
     void listing_refusesBadParameters_data() {
         QTest::addColumn<QString>("query");
         QTest::addColumn<QString>("field");
-        QTest::newRow("limit 0") << "limit=0" << "limit";
-        QTest::newRow("limit text") << "limit=ten" << "limit";
-        QTest::newRow("garbled cursor") << "cursor=%21%21%21" << "cursor";
-        QTest::newRow("cursor not base64 of ours") << "cursor=dGVzdA" << "cursor";
-        QTest::newRow("date in words") << "taken_after=yesterday" << "taken_after";
-        QTest::newRow("no such day") << "taken_before=2024-02-30" << "taken_before";
-        QTest::newRow("favourite maybe") << "favourite=maybe" << "favourite";
-        QTest::newRow("trashed maybe") << "trashed=maybe" << "trashed";
+        QTest::newRow("limit 0") << "limit=0"
+                                 << "limit";
+        QTest::newRow("limit text") << "limit=ten"
+                                    << "limit";
+        QTest::newRow("garbled cursor") << "cursor=%21%21%21"
+                                        << "cursor";
+        QTest::newRow("cursor not base64 of ours") << "cursor=dGVzdA"
+                                                   << "cursor";
+        QTest::newRow("date in words") << "taken_after=yesterday"
+                                       << "taken_after";
+        QTest::newRow("no such day") << "taken_before=2024-02-30"
+                                     << "taken_before";
+        QTest::newRow("favourite maybe") << "favourite=maybe"
+                                         << "favourite";
+        QTest::newRow("trashed maybe") << "trashed=maybe"
+                                       << "trashed";
     }
     void listing_refusesBadParameters() {
         QFETCH(QString, query);
@@ -216,7 +229,9 @@ private slots:
         const QString path = kAssets + "/" + id;
         QCOMPARE(as(m_alice).get(path).json()["taken_at"], QJsonValue(QJsonValue::Null)); // noise has no EXIF time
         HttpReply r = send(m_alice, "PATCH", path,
-                           {{"title", "Eiger"}, {"description", "North face"}, {"favourite", true},
+                           {{"title", "Eiger"},
+                            {"description", "North face"},
+                            {"favourite", true},
                             {"taken_at", "2023-07-14T08:30:00+02:00"}});
         QCOMPARE(r.status, 200);
         const QJsonObject got = as(m_alice).get(path).json();
@@ -265,8 +280,12 @@ private slots:
         QCOMPARE(r.status, 409);
         QVERIFY(r.json()["error"].toString().contains("post"));
         QVERIFY(as(m_alice).get(kAssets + "/" + id).json()["trashed_at"].isNull());
-        QCOMPARE(as(m_bob).get("/api/v1/statuses/" + post.json()["id"].toString()).json()["media_attachments"]
-                     .toArray().size(), 1);
+        QCOMPARE(as(m_bob)
+                     .get("/api/v1/statuses/" + post.json()["id"].toString())
+                     .json()["media_attachments"]
+                     .toArray()
+                     .size(),
+                 1);
     }
 
     void asset_inAVisiblePostIsSeenWithoutPrivateFields() {
@@ -325,20 +344,25 @@ private slots:
         QTest::newRow("empty name") << QByteArray("POST") << "" << QByteArray("{\"name\": \"\"}") << 400;
         QTest::newRow("no name") << QByteArray("POST") << "" << QByteArray("{}") << 400;
         QTest::newRow("name too long") << QByteArray("POST") << "" << jsonBytes({{"name", QString(201, 'n')}}) << 400;
-        QTest::newRow("unknown field") << QByteArray("POST") << "" << QByteArray("{\"name\": \"x\", \"colour\": 1}") << 400;
+        QTest::newRow("unknown field") << QByteArray("POST") << "" << QByteArray("{\"name\": \"x\", \"colour\": 1}")
+                                       << 400;
         QTest::newRow("rename empty") << QByteArray("PATCH") << "/{album}" << QByteArray("{\"name\": \"\"}") << 400;
-        QTest::newRow("cover a number") << QByteArray("PATCH") << "/{album}" << QByteArray("{\"cover_asset_id\": 5}") << 400;
-        QTest::newRow("add nothing") << QByteArray("POST") << "/{album}/assets" << QByteArray("{\"asset_ids\": []}") << 400;
-        QTest::newRow("add numbers") << QByteArray("POST") << "/{album}/assets" << QByteArray("{\"asset_ids\": [1]}") << 400;
+        QTest::newRow("cover a number") << QByteArray("PATCH") << "/{album}" << QByteArray("{\"cover_asset_id\": 5}")
+                                        << 400;
+        QTest::newRow("add nothing") << QByteArray("POST") << "/{album}/assets" << QByteArray("{\"asset_ids\": []}")
+                                     << 400;
+        QTest::newRow("add numbers") << QByteArray("POST") << "/{album}/assets" << QByteArray("{\"asset_ids\": [1]}")
+                                     << 400;
         QTest::newRow("add at -1") << QByteArray("POST") << "/{album}/assets"
                                    << QByteArray("{\"asset_ids\": [\"{photo}\"], \"position\": -1}") << 400;
-        QTest::newRow("add unknown asset") << QByteArray("POST") << "/{album}/assets"
-                                           << QByteArray("{\"asset_ids\": [\"123\"]}") << 404;
-        QTest::newRow("move without position") << QByteArray("PATCH") << "/{album}/assets/{photo}" << QByteArray("{}") << 400;
+        QTest::newRow("add unknown asset")
+            << QByteArray("POST") << "/{album}/assets" << QByteArray("{\"asset_ids\": [\"123\"]}") << 404;
+        QTest::newRow("move without position")
+            << QByteArray("PATCH") << "/{album}/assets/{photo}" << QByteArray("{}") << 400;
         QTest::newRow("move to -2") << QByteArray("PATCH") << "/{album}/assets/{photo}"
                                     << QByteArray("{\"position\": -2}") << 400;
-        QTest::newRow("move a non-member") << QByteArray("PATCH") << "/{album}/assets/{other}"
-                                           << QByteArray("{\"position\": 0}") << 404;
+        QTest::newRow("move a non-member")
+            << QByteArray("PATCH") << "/{album}/assets/{other}" << QByteArray("{\"position\": 0}") << 404;
     }
     void albums_refuseBadInput() {
         QFETCH(QByteArray, method);
@@ -361,13 +385,16 @@ private slots:
         QCOMPARE(send(m_alice, "POST", members, {{"asset_ids", QJsonArray{m_photos[2], m_photos[3]}}}).status, 200);
         QCOMPARE(send(m_alice, "POST", members, {{"asset_ids", QJsonArray{m_photos[4]}}, {"position", 1}}).status, 200);
         QCOMPARE(send(m_alice, "POST", members, {{"asset_ids", QJsonArray{m_photos[0]}}, {"position", 3}}).status, 200);
-        QCOMPARE(albumOrder(m_alice, id), (QStringList{m_photos[0], m_photos[4], m_photos[1], m_photos[2], m_photos[3]}));
+        QCOMPARE(albumOrder(m_alice, id),
+                 (QStringList{m_photos[0], m_photos[4], m_photos[1], m_photos[2], m_photos[3]}));
         // Moves forward, backward, past the end; a removal closes the gap.
         QCOMPARE(send(m_alice, "PATCH", members + "/" + m_photos[0], {{"position", 2}}).status, 200);
-        QCOMPARE(albumOrder(m_alice, id), (QStringList{m_photos[4], m_photos[1], m_photos[0], m_photos[2], m_photos[3]}));
+        QCOMPARE(albumOrder(m_alice, id),
+                 (QStringList{m_photos[4], m_photos[1], m_photos[0], m_photos[2], m_photos[3]}));
         QCOMPARE(send(m_alice, "PATCH", members + "/" + m_photos[3], {{"position", 0}}).status, 200);
         QCOMPARE(send(m_alice, "PATCH", members + "/" + m_photos[4], {{"position", 99}}).status, 200);
-        QCOMPARE(albumOrder(m_alice, id), (QStringList{m_photos[3], m_photos[1], m_photos[0], m_photos[2], m_photos[4]}));
+        QCOMPARE(albumOrder(m_alice, id),
+                 (QStringList{m_photos[3], m_photos[1], m_photos[0], m_photos[2], m_photos[4]}));
         const HttpReply removed = as(m_alice).send("DELETE", members + "/" + m_photos[1]);
         QCOMPARE(removed.status, 200);
         QCOMPARE(removed.json()["asset_count"].toInt(), 4);
@@ -400,8 +427,8 @@ private slots:
         QTest::newRow("edit asset") << QByteArray("PATCH") << "/assets/{asset}" << QByteArray("{\"title\": \"mine\"}");
         QTest::newRow("trash asset") << QByteArray("DELETE") << "/assets/{asset}" << QByteArray();
         QTest::newRow("restore asset") << QByteArray("POST") << "/assets/{asset}/restore" << QByteArray();
-        QTest::newRow("put into own album") << QByteArray("POST") << "/albums/{own}/assets"
-                                            << QByteArray("{\"asset_ids\": [\"{asset}\"]}");
+        QTest::newRow("put into own album")
+            << QByteArray("POST") << "/albums/{own}/assets" << QByteArray("{\"asset_ids\": [\"{asset}\"]}");
     }
     void strangers_get404Everywhere() {
         QFETCH(QByteArray, method);
@@ -411,11 +438,15 @@ private slots:
         const QString bobs = m_social.photo(m_bob);
         const QString own = album(m_bob, "Bob's");
         const auto fill = [&](QString text) {
-            return text.replace("{album}", albumId).replace("{asset}", m_photos[0]).replace("{bobs}", bobs).replace("{own}", own);
+            return text.replace("{album}", albumId)
+                .replace("{asset}", m_photos[0])
+                .replace("{bobs}", bobs)
+                .replace("{own}", own);
         };
         const QJsonObject assetBefore = as(m_alice).get(kAssets + "/" + m_photos[0]).json();
-        const HttpReply r = as(m_bob).send(method, "/api/pinhole/v1" + fill(path), fill(QString::fromUtf8(body)).toUtf8(),
-                                           body.isEmpty() ? QByteArray() : QByteArray("application/json"));
+        const HttpReply r =
+            as(m_bob).send(method, "/api/pinhole/v1" + fill(path), fill(QString::fromUtf8(body)).toUtf8(),
+                           body.isEmpty() ? QByteArray() : QByteArray("application/json"));
         QCOMPARE(r.status, 404);
         QVERIFY(!r.body.contains("Private") && !r.body.contains("alice"));
         // Nothing changed for the owner.
@@ -465,11 +496,14 @@ private slots:
         const auto client = [&](const QString& token) { return HttpClient(server.baseUrl(), token); };
         const auto uploadTo = [&](const QString& token) {
             const QByteArray boundary = "pinholeboundary";
-            const QByteArray body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; "
-                                    "filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n" + bytes + "\r\n--" +
-                                    boundary + "--\r\n";
-            return client(token).send("POST", "/api/v1/media", body, "multipart/form-data; boundary=" + boundary)
-                .json()["id"].toString();
+            const QByteArray body = "--" + boundary +
+                                    "\r\nContent-Disposition: form-data; name=\"file\"; "
+                                    "filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n" +
+                                    bytes + "\r\n--" + boundary + "--\r\n";
+            return client(token)
+                .send("POST", "/api/v1/media", body, "multipart/form-data; boundary=" + boundary)
+                .json()["id"]
+                .toString();
         };
         const QString carols = uploadTo(carol), daves = uploadTo(dave);
         QVERIFY(!carols.isEmpty() && !daves.isEmpty() && carols != daves);
@@ -477,10 +511,15 @@ private slots:
         QCOMPARE(client(dave).get(kAssets + "/" + daves).json()["sha256"].toString(), sha);
         const QString original = originalPath(server.dataDir(), sha);
         QVERIFY(QFileInfo::exists(original));
-        const QString albumId = client(carol).send("POST", kAlbums, jsonBytes({{"name", "Doomed"}}), "application/json")
-                                    .json()["id"].toString();
-        QCOMPARE(client(carol).send("POST", kAlbums + "/" + albumId + "/assets",
-                                    jsonBytes({{"asset_ids", QJsonArray{carols}}}), "application/json").status, 200);
+        const QString albumId = client(carol)
+                                    .send("POST", kAlbums, jsonBytes({{"name", "Doomed"}}), "application/json")
+                                    .json()["id"]
+                                    .toString();
+        QCOMPARE(client(carol)
+                     .send("POST", kAlbums + "/" + albumId + "/assets", jsonBytes({{"asset_ids", QJsonArray{carols}}}),
+                           "application/json")
+                     .status,
+                 200);
 
         QCOMPARE(client(carol).send("DELETE", kAssets + "/" + carols).status, 200);
         QTRY_COMPARE_WITH_TIMEOUT(client(carol).get(kAssets + "/" + carols).status, 404, 60000);

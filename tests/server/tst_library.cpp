@@ -104,7 +104,8 @@ private slots:
         QVERIFY(library->trash(m_owner, id));
         QVERIFY(library->trash(m_owner, id)); // already in the trash: no second event, no second job
         QVERIFY(library->restore(m_owner, id));
-        QCOMPARE(newEvents(), (QStringList{line("asset.updated", id), line("asset.trashed", id), line("asset.restored", id)}));
+        QCOMPARE(newEvents(),
+                 (QStringList{line("asset.updated", id), line("asset.trashed", id), line("asset.restored", id)}));
         QCOMPARE(m_purges.size(), std::size_t(1));
         QCOMPARE(m_purges[0].asset, id);
         QCOMPARE(m_purges[0].delay, std::chrono::milliseconds(std::chrono::hours(1)));

@@ -58,7 +58,9 @@ Result<std::optional<std::int64_t>> positionField(const http::Params& p) {
     return std::optional<std::int64_t>(it->value().as_int64());
 }
 
-http::Response albumResponse(const store::Album& album) { return jsonResponse(pinhole::albumJson(album)); }
+http::Response albumResponse(const store::Album& album) {
+    return jsonResponse(pinhole::albumJson(album));
+}
 
 Result<http::Response> create(ApiContext& ctx, http::Request& request) {
     auto principal = authenticate(ctx, request, "write");

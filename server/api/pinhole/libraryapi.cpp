@@ -24,8 +24,8 @@ constexpr int kMaxLimit = 200;
 // A cursor names the last row of a page and the listing it belongs to: "t.<sortAt>.<id>" by
 // time, "a<album>.<position>.<id>" in an album; sent base64url-encoded, and opaque to clients.
 std::string encodeCursor(const std::optional<Id>& album, std::int64_t key, Id id) {
-    const std::string plain = (album ? "a" + idToString(*album) : std::string("t")) + "." + std::to_string(key) + "." +
-                              idToString(id);
+    const std::string plain =
+        (album ? "a" + idToString(*album) : std::string("t")) + "." + std::to_string(key) + "." + idToString(id);
     std::string out(sodium_base64_ENCODED_LEN(plain.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
     sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
