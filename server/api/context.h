@@ -15,6 +15,8 @@
 #include "http/params.h"
 #include "http/router.h"
 #include "jobs/jobqueue.h"
+#include "library/albumservice.h"
+#include "library/libraryservice.h"
 #include "media/library.h"
 #include "media/uploads.h"
 #include "store/store.h"
@@ -46,6 +48,8 @@ struct ApiContext {
     sync::ChangeStream* changes = nullptr; // api/pinhole/syncapi.cpp
     sync::OpsService* syncOps = nullptr;
     annotations::AnnotationService* annotations = nullptr;
+    library::LibraryService* library = nullptr; // api/pinhole/libraryapi.cpp
+    library::AlbumService* albums = nullptr;    // api/pinhole/albumsapi.cpp
 };
 
 // Resolves the bearer token and checks `scope`; with `requireAccount` an app-only token is
@@ -78,5 +82,7 @@ void registerStatusRoutes(http::Router& router, ApiContext& ctx);    // api/mast
 void registerTimelineRoutes(http::Router& router, ApiContext& ctx);  // api/mastodon/timelinesapi.cpp
 void registerSyncRoutes(http::Router& router, ApiContext& ctx);      // api/pinhole/syncapi.cpp
 void registerAnnotationRoutes(http::Router& router, ApiContext& ctx); // api/pinhole/annotationsapi.cpp
+void registerLibraryRoutes(http::Router& router, ApiContext& ctx);   // api/pinhole/libraryapi.cpp
+void registerAlbumRoutes(http::Router& router, ApiContext& ctx);     // api/pinhole/albumsapi.cpp
 
 } // namespace pinhole::server::api

@@ -98,7 +98,7 @@ Status loadConfigFile(const std::string& path, Config& config) {
     }
     static const std::set<std::string> kTables{"server", "tls",      "registration", "limits",
                                                "auth",   "instance", "log",          "jobs",
-                                               "media",  "social"};
+                                               "media",  "social",   "library"};
     for (const auto& [key, value] : root)
         if (!kTables.contains(std::string(key.str())))
             return invalidArgument("unknown section [" + std::string(key.str()) + "] in " + path);
@@ -175,6 +175,12 @@ Status loadConfigFile(const std::string& path, Config& config) {
         t.read("feed_length", config.feedLength);
         t.read("follow_backfill", config.followBackfill);
     }
+    {
+        TableReader t(root, "library", status);
+        t.read("trash_retention_seconds", config.trashRetentionSeconds);
+    }
+    if (status && (config.trashRetentionSeconds < 0 || config.trashRetentionSeconds > 10LL * 366 * 24 * 3600))
+        status = invalidArgument("library.trash_retention_seconds must be between 0 and 316224000 (10 years)");
     if (status && (config.limits.ioThreads == 0 || config.limits.handlerThreads == 0))
         status = invalidArgument("server.io_threads and server.handler_threads must be at least 1");
     if (status &&

@@ -50,6 +50,8 @@ struct Config {
     std::int64_t celebrityFollowers = 10000;
     int feedLength = 800;
     int followBackfill = 40;
+    // [library]: an asset stays this long in the trash before a job purges it (30 days).
+    std::int64_t trashRetentionSeconds = 30LL * 24 * 3600;
 
     std::string databasePath() const { return dataDir + "/pinhole.db"; }
 };

@@ -8,6 +8,7 @@
 #include "social/counters.h"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <sys/stat.h>
 
@@ -61,6 +62,22 @@ Status registerMediaJobs(jobs::WorkerPool& pool, media::MediaLibrary& library) {
     }
     return Status::ok();
 }
+
+// The trash's purge job carries {"asset_id": "<id>", "trashed_at": <Unix ms>}
+// (library/libraryservice.h): a job of an earlier trashing does nothing.
+Status registerLibraryJobs(jobs::WorkerPool& pool, library::LibraryService& library) {
+    return pool.registerHandler(library::kPurgeQueue, [&library](const jobs::Job& job) -> Status {
+        auto asset = assetOfPayload(job);
+        if (!asset)
+            return asset.status();
+        boost::system::error_code ec;
+        auto value = boost::json::parse(job.payload, ec);
+        const auto* trashedAt = ec ? nullptr : value.as_object().if_contains("trashed_at");
+        if (!trashedAt || !trashedAt->is_int64())
+            return invalidArgument("purge job payload has no trashed_at: " + job.payload);
+        return library.purgeIfExpired(*asset, trashedAt->as_int64());
+    });
+}
 } // namespace
 
 void addEventConsumers(social::EventLog& log, const Config& config) {
@@ -113,6 +130,20 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     d->m_syncOps = std::make_unique<sync::OpsService>(*d->m_store, *d->m_statuses, *d->m_follows, *d->m_media);
     d->m_annotations = std::make_unique<annotations::AnnotationService>(*d->m_store, *d->m_events);
     PINHOLE_TRY(d->m_annotations->registerBuiltins());
+    d->m_library = std::make_unique<library::LibraryService>(
+        *d->m_store, *d->m_events, *d->m_statuses, d->m_config.dataDir,
+        std::chrono::seconds(d->m_config.trashRetentionSeconds),
+        [pool](store::Database& db, Id assetId, std::int64_t trashedAt, std::chrono::milliseconds delay) {
+            jobs::EnqueueOptions options;
+            options.exclusivityKey = idToString(assetId);
+            options.delay = delay;
+            auto payload = boost::json::serialize(boost::json::object{{"asset_id", idToString(assetId)},
+                                                                      {"trashed_at", trashedAt}});
+            auto job = pool->enqueueIn(db, library::kPurgeQueue, std::move(payload), options);
+            return job ? Status::ok() : job.status();
+        });
+    PINHOLE_TRY(registerLibraryJobs(*d->m_jobWorkers, *d->m_library));
+    d->m_albums = std::make_unique<library::AlbumService>(*d->m_store, *d->m_events);
     d->m_http = std::make_unique<http::HttpServer>(d->m_router, d->m_config.limits, d->m_metrics);
     d->m_api = std::make_unique<api::ApiContext>(
         api::ApiContext{d->m_config, "", *d->m_store, *d->m_accounts, *d->m_oauth, d->m_metrics, d->m_ready});
@@ -126,6 +157,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     d->m_api->changes = d->m_changes.get();
     d->m_api->syncOps = d->m_syncOps.get();
     d->m_api->annotations = d->m_annotations.get();
+    d->m_api->library = d->m_library.get();
+    d->m_api->albums = d->m_albums.get();
     api::registerOpsRoutes(d->m_router, *d->m_api);
     api::registerInstanceRoutes(d->m_router, *d->m_api);
     api::registerOAuthRoutes(d->m_router, *d->m_api);
@@ -138,6 +171,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     api::registerTimelineRoutes(d->m_router, *d->m_api);
     api::registerSyncRoutes(d->m_router, *d->m_api);
     api::registerAnnotationRoutes(d->m_router, *d->m_api);
+    api::registerLibraryRoutes(d->m_router, *d->m_api);
+    api::registerAlbumRoutes(d->m_router, *d->m_api);
 
     std::string certFile = d->m_config.tlsCert, keyFile = d->m_config.tlsKey;
     if (d->m_config.tlsSelfSigned) {
@@ -181,6 +216,8 @@ Result<std::string> Daemon::listen() {
     log::info("listening", {{"address", *bound}, {"url", base}});
     if (auto expired = m_uploads->expireUploads(); !expired)
         log::warn("upload_expiry_failed", {{"error", expired.status().message()}});
+    if (auto purged = m_library->purgeExpired(); !purged)
+        log::warn("trash_purge_failed", {{"error", purged.status().message()}});
     m_jobWorkers->start();
     m_events->start();
     return base;

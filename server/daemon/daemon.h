@@ -74,6 +74,8 @@ private:
     std::unique_ptr<sync::ChangeStream> m_changes;
     std::unique_ptr<sync::OpsService> m_syncOps;
     std::unique_ptr<annotations::AnnotationService> m_annotations;
+    std::unique_ptr<library::LibraryService> m_library;
+    std::unique_ptr<library::AlbumService> m_albums;
     http::HttpMetrics m_metrics;
     http::Router m_router;
     std::unique_ptr<http::HttpServer> m_http;

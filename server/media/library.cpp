@@ -160,7 +160,25 @@ Result<IngestResult> MediaLibrary::ingest(Id ownerId, const std::string& path,
         return probe.status();
     }
 
-    // Publish the original under its hash (unless another owner's equal bytes are there).
+    store::Asset asset;
+    asset.id = newId();
+    asset.ownerId = ownerId;
+    asset.sha256 = *sha;
+    asset.byteSize = static_cast<std::int64_t>(probe->fileBytes);
+    asset.mimeType = std::string(mimeTypeOf(probe->format));
+    asset.createdAt = asset.updatedAt = nowMillis();
+
+    auto db = m_store.connection();
+    if (!db)
+        return db.status();
+    store::Transaction tx(**db);
+    if (!tx.status()) {
+        removeQuietly(path);
+        return tx.status();
+    }
+    // Publish the original under its hash (unless another owner's equal bytes are there), under
+    // the write lock: the trash's purge removes unreferenced files under it too
+    // (library/libraryservice.h), so bytes are never removed between this check and the insert.
     const std::string target = originalPath(*sha);
     std::error_code ec;
     if (fs::exists(target, ec)) {
@@ -174,20 +192,6 @@ Result<IngestResult> MediaLibrary::ingest(Id ownerId, const std::string& path,
         }
         PINHOLE_TRY(syncDirectory(fs::path(target).parent_path().string()));
     }
-
-    store::Asset asset;
-    asset.id = newId();
-    asset.ownerId = ownerId;
-    asset.sha256 = *sha;
-    asset.byteSize = static_cast<std::int64_t>(probe->fileBytes);
-    asset.mimeType = std::string(mimeTypeOf(probe->format));
-    asset.createdAt = asset.updatedAt = nowMillis();
-
-    auto db = m_store.connection();
-    if (!db)
-        return db.status();
-    store::Transaction tx(**db);
-    PINHOLE_TRY(tx.status());
     Status inserted = store::insertAsset(**db, asset);
     if (inserted.code() == Code::Conflict) {
         // The same owner uploaded the same bytes concurrently: theirs won, use it.

@@ -27,6 +27,8 @@ Result<store::Asset> readyAssetOf(store::Database& db, Id owner, Id assetId) {
         return unprocessable("media_ids: " + idToString(assetId) + " is not one of your photos");
     if (asset->state != "ready")
         return unprocessable("media_ids: " + idToString(assetId) + " is not processed yet");
+    if (asset->trashedAt) // a post never shows what its author threw away (library/libraryservice.h)
+        return unprocessable("media_ids: " + idToString(assetId) + " is in the trash");
     return asset;
 }
 

@@ -7,7 +7,8 @@ namespace {
 constexpr const char* kAssetColumns =
     "id, owner_id, sha256, byte_size, mime_type, state, failure, width, height, orientation, taken_at, "
     "camera_make, camera_model, lens, exposure_time, f_number, iso, focal_length, gps_latitude, gps_longitude, "
-    "gps_altitude, placeholder, description, focus_x, focus_y, created_at, updated_at";
+    "gps_altitude, placeholder, description, focus_x, focus_y, created_at, updated_at, title, favourite, "
+    "taken_at_correction, trashed_at";
 
 template <class T>
 std::optional<T> opt(const Query& q, int column);
@@ -62,6 +63,10 @@ Result<Asset> readAsset(Database& db, Query& q) {
     a.focusY = q.real(24);
     a.createdAt = q.int64(25);
     a.updatedAt = q.int64(26);
+    a.title = q.text(27);
+    a.favourite = q.int64(28) != 0;
+    a.takenAtCorrection = opt<std::int64_t>(q, 29);
+    a.trashedAt = opt<std::int64_t>(q, 30);
 
     auto d = db.prepare("SELECT variant, width, height, byte_size, mime_type FROM asset_derivatives "
                         "WHERE asset_id = ?1 ORDER BY variant");
@@ -160,6 +165,87 @@ Status updateAssetDescription(Database& db, Id id, const std::string& descriptio
     auto q = db.prepare("UPDATE assets SET description = ?2, focus_x = ?3, focus_y = ?4, updated_at = ?5 WHERE id = ?1");
     q.bind(1, id).bind(2, description).bind(3, focusX).bind(4, focusY).bind(5, now);
     return q.run();
+}
+
+Status updateAssetEdits(Database& db, const Asset& a, std::int64_t now) {
+    auto q = db.prepare("UPDATE assets SET title = ?2, description = ?3, favourite = ?4, taken_at_correction = ?5, "
+                        "updated_at = ?6 WHERE id = ?1");
+    q.bind(1, a.id).bind(2, a.title).bind(3, a.description).bind(4, a.favourite).bind(5, a.takenAtCorrection);
+    q.bind(6, now);
+    return q.run();
+}
+
+Status setAssetTrashed(Database& db, Id id, std::optional<std::int64_t> trashedAt, std::int64_t now) {
+    auto q = db.prepare("UPDATE assets SET trashed_at = ?2, updated_at = ?3 WHERE id = ?1");
+    q.bind(1, id).bind(2, trashedAt).bind(3, now);
+    return q.run();
+}
+
+Result<std::vector<Id>> trashedBefore(Database& db, std::int64_t before, int limit) {
+    auto q = db.prepare("SELECT id FROM assets WHERE trashed_at IS NOT NULL AND trashed_at < ?1 "
+                        "ORDER BY trashed_at, id LIMIT ?2");
+    q.bind(1, before).bind(2, limit);
+    std::vector<Id> out;
+    for (;;) {
+        auto row = q.step();
+        if (!row)
+            return row.status();
+        if (!*row)
+            return out;
+        out.push_back(q.int64(0));
+    }
+}
+
+Status deleteAsset(Database& db, Id id) {
+    auto q = db.prepare("DELETE FROM assets WHERE id = ?1");
+    q.bind(1, id);
+    return q.run();
+}
+
+Result<AssetPage> listAssets(Database& db, const AssetQuery& query) {
+    // One statement for every filter combination: an absent filter binds NULL and matches all.
+    // In an album the order is the album's (position); otherwise newest first.
+    static const std::string kFilters =
+        " a.owner_id = ?1 AND (a.trashed_at IS NOT NULL) = ?2 AND (?3 IS NULL OR a.sort_at >= ?3)"
+        " AND (?4 IS NULL OR a.sort_at < ?4) AND (?5 IS NULL OR a.favourite = ?5)";
+    std::string sql;
+    if (query.albumId)
+        sql = "SELECT a.id, m.position FROM assets a JOIN album_assets m ON m.asset_id = a.id WHERE m.album_id = ?6 AND" +
+               kFilters + " AND (?7 IS NULL OR m.position > ?7) ORDER BY m.position LIMIT ?9";
+    else
+        sql = "SELECT a.id, a.sort_at FROM assets a WHERE" + kFilters +
+               " AND (?7 IS NULL OR a.sort_at < ?7 OR (a.sort_at = ?7 AND a.id < ?8))"
+               " ORDER BY a.sort_at DESC, a.id DESC LIMIT ?9";
+    std::vector<Id> ids;
+    AssetPage page;
+    {
+        auto q = db.prepare(sql);
+        q.bind(1, query.ownerId).bind(2, query.trashed).bind(3, query.takenFrom).bind(4, query.takenBefore);
+        q.bind(5, query.favourite);
+        if (query.albumId)
+            q.bind(6, *query.albumId);
+        if (query.after)
+            q.bind(7, query.after->key);
+        if (query.after && !query.albumId)
+            q.bind(8, query.after->id);
+        q.bind(9, query.limit);
+        for (;;) {
+            auto row = q.step();
+            if (!row)
+                return row.status();
+            if (!*row)
+                break;
+            ids.push_back(q.int64(0));
+            page.keys.push_back(q.int64(1));
+        }
+    }
+    for (Id id : ids) { // derivatives come with each (assetById); a page is small
+        auto asset = assetById(db, id);
+        if (!asset)
+            return asset.status();
+        page.assets.push_back(std::move(asset).value());
+    }
+    return page;
 }
 
 Result<std::vector<Id>> processingAssets(Database& db) {

@@ -41,6 +41,16 @@ struct Asset {
     double focusX = 0, focusY = 0;
     std::int64_t createdAt = 0, updatedAt = 0;
     std::vector<DerivativeRow> derivatives; // filled by assetById / assetByOwnerAndSha
+    // The owner's edits (server/library/): the capture time they corrected wins over takenAt.
+    std::string title;
+    bool favourite = false;
+    std::optional<std::int64_t> takenAtCorrection;
+    std::optional<std::int64_t> trashedAt; // in the trash since (Unix ms)
+
+    // The capture time as best known: corrected, else from EXIF (null if neither).
+    std::optional<std::int64_t> capturedAt() const { return takenAtCorrection ? takenAtCorrection : takenAt; }
+    // What the library sorts and filters by: capturedAt(), else the upload time.
+    std::int64_t sortAt() const { return capturedAt().value_or(createdAt); }
 };
 
 // Conflict if the owner has these bytes already (UNIQUE(owner_id, sha256)).
@@ -60,6 +70,38 @@ Status completeAsset(Database& db, Id id, const std::vector<DerivativeRow>& deri
 Status failAsset(Database& db, Id id, const std::string& reason, std::int64_t now);
 Status updateAssetDescription(Database& db, Id id, const std::string& description, double focusX, double focusY,
                               std::int64_t now);
+// The owner's edits: title, description, favourite and takenAtCorrection as in `asset`.
+Status updateAssetEdits(Database& db, const Asset& asset, std::int64_t now);
+// Into the trash at `trashedAt`, or out of it with nullopt.
+Status setAssetTrashed(Database& db, Id id, std::optional<std::int64_t> trashedAt, std::int64_t now);
+// Assets in the trash since before `trashedBefore`, oldest first, at most `limit`.
+Result<std::vector<Id>> trashedBefore(Database& db, std::int64_t trashedBefore, int limit);
+// Deletes the row (derivatives, album memberships and annotations go with it by cascade).
+Status deleteAsset(Database& db, Id id);
+
+// One page of an owner's library. Without albumId: newest first by sortAt() then id; with it,
+// in the album's order. The cursor is the last row of the previous page: (sortAt, id), or
+// (position, asset id) in an album.
+struct AssetQuery {
+    Id ownerId = 0;
+    std::optional<std::int64_t> takenFrom;   // sortAt() >= (Unix ms)
+    std::optional<std::int64_t> takenBefore; // sortAt() <
+    std::optional<Id> albumId;               // REQUIRES: an album of ownerId
+    std::optional<bool> favourite;
+    bool trashed = false; // true: only the trash; false: everything else
+    struct Cursor {
+        std::int64_t key = 0;
+        Id id = 0;
+    };
+    std::optional<Cursor> after;
+    int limit = 50;
+};
+struct AssetPage {
+    std::vector<Asset> assets;
+    std::vector<std::int64_t> keys; // each asset's cursor key (sortAt or album position)
+};
+Result<AssetPage> listAssets(Database& db, const AssetQuery& query);
+
 // Assets left in 'processing' (e.g. their jobs were lost): for the start-up sweep.
 Result<std::vector<Id>> processingAssets(Database& db);
 

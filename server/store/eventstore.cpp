@@ -6,7 +6,7 @@
 namespace pinhole::server::store {
 
 namespace {
-constexpr std::array<std::pair<EventType, std::string_view>, 15> kNames{{
+constexpr std::array<std::pair<EventType, std::string_view>, 22> kNames{{
     {EventType::StatusCreated, "status.created"},
     {EventType::StatusDeleted, "status.deleted"},
     {EventType::FavouriteCreated, "favourite.created"},
@@ -22,6 +22,13 @@ constexpr std::array<std::pair<EventType, std::string_view>, 15> kNames{{
     {EventType::AssetUpdated, "asset.updated"},
     {EventType::AnnotationChanged, "annotation.changed"},
     {EventType::AnnotationOperationCommitted, "annotation_operation.committed"},
+    {EventType::AssetTrashed, "asset.trashed"},
+    {EventType::AssetRestored, "asset.restored"},
+    {EventType::AssetPurged, "asset.purged"},
+    {EventType::AlbumCreated, "album.created"},
+    {EventType::AlbumUpdated, "album.updated"},
+    {EventType::AlbumDeleted, "album.deleted"},
+    {EventType::AlbumAssetsChanged, "album.assets_changed"},
 }};
 
 std::optional<Id> optionalId(const Query& q, int column) {

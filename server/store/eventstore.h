@@ -32,6 +32,13 @@ enum class EventType {
     // Annotations (server/annotations/); subjectId is what changed.
     AnnotationChanged, // subjectId: the annotation, created, updated or deleted; accountId: its asset's owner
     AnnotationOperationCommitted, // subjectId: the batch operation whose items replaced its key's annotations
+    AssetTrashed,         // subjectId (the asset), moved to the owner's (actorId) trash
+    AssetRestored,        // subjectId (the asset), back from the trash
+    AssetPurged,          // subjectId (the asset), deleted for good (a tombstone)
+    AlbumCreated,         // subjectId (the album); actorId is its owner
+    AlbumUpdated,         // subjectId (the album): name, description or cover
+    AlbumDeleted,         // subjectId (the album) (a tombstone)
+    AlbumAssetsChanged,   // subjectId (the album): assets added, removed or moved
 };
 std::string_view eventTypeName(EventType type);
 std::optional<EventType> eventTypeFromName(std::string_view name);
@@ -42,7 +49,7 @@ struct Event {
     std::optional<Id> accountId;
     std::optional<Id> statusId;
     std::optional<Id> parentId;
-    std::optional<Id> subjectId; // what an event names that is not an account or status (an asset, an annotation)
+    std::optional<Id> subjectId; // what an event names that is not an account or status (an asset, an album, an annotation)
     std::int64_t seq = 0;       // set by the log
     std::int64_t createdAt = 0; // Unix ms
 };

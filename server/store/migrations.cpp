@@ -397,6 +397,42 @@ CREATE TABLE annotation_indexed (
 CREATE INDEX annotation_indexed_by_writer ON annotation_indexed(owner_id, schema_name, writer)
     WHERE writer IS NOT NULL;
 )sql",
+        // 7: the library (server/library/): asset fields the owner edits, the trash, and albums
+        // with their ordered membership.
+        R"sql(
+ALTER TABLE assets ADD COLUMN title TEXT NOT NULL DEFAULT '';
+ALTER TABLE assets ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0 CHECK (favourite IN (0, 1));
+ALTER TABLE assets ADD COLUMN taken_at_correction INTEGER;  -- Unix ms set by the owner; wins over taken_at
+ALTER TABLE assets ADD COLUMN trashed_at INTEGER;           -- Unix ms; NULL: not in the trash
+-- The library's order and date filters: the capture time as best known (corrected, else from
+-- EXIF, else the upload time).
+ALTER TABLE assets ADD COLUMN sort_at INTEGER
+    GENERATED ALWAYS AS (COALESCE(taken_at_correction, taken_at, created_at)) VIRTUAL;
+CREATE INDEX assets_by_owner_time ON assets(owner_id, sort_at, id);
+CREATE INDEX assets_trashed ON assets(trashed_at) WHERE trashed_at IS NOT NULL;
+
+CREATE TABLE albums (
+    id              INTEGER PRIMARY KEY,
+    owner_id        INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    name            TEXT NOT NULL,
+    description     TEXT NOT NULL DEFAULT '',
+    cover_asset_id  INTEGER REFERENCES assets(id) ON DELETE SET NULL,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+);
+CREATE INDEX albums_by_owner ON albums(owner_id, id);
+
+-- An album's assets in order: positions are 0..n-1 without gaps (albumstore.h keeps them so).
+CREATE TABLE album_assets (
+    album_id    INTEGER NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+    asset_id    INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    added_at    INTEGER NOT NULL,
+    PRIMARY KEY (album_id, asset_id)
+) WITHOUT ROWID;
+CREATE INDEX album_assets_by_position ON album_assets(album_id, position);
+CREATE INDEX album_assets_by_asset ON album_assets(asset_id);
+)sql",
     };
     return all;
 }

@@ -127,6 +127,8 @@ struct ApiFixture::Impl {
     std::unique_ptr<sync::ChangeStream> changes;
     std::unique_ptr<sync::OpsService> syncOps;
     std::unique_ptr<annotations::AnnotationService> annotations;
+    std::unique_ptr<library::LibraryService> library;
+    std::unique_ptr<library::AlbumService> albums;
     http::HttpMetrics metrics;
     std::atomic<bool> ready{true};
     std::unique_ptr<api::ApiContext> ctx;
@@ -207,6 +209,11 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     f.syncOps = std::make_unique<sync::OpsService>(*f.store, *f.statuses, *f.follows, *f.media);
     f.annotations = std::make_unique<annotations::AnnotationService>(*f.store, *f.events);
     need(f.annotations->registerBuiltins(), "built-in schemas");
+    // The trash's purge jobs are not run here (no handler): a trashed asset stays trashed.
+    f.library = std::make_unique<library::LibraryService>(
+        *f.store, *f.events, *f.statuses, f.config.dataDir, std::chrono::seconds(f.config.trashRetentionSeconds),
+        [](store::Database&, Id, std::int64_t, std::chrono::milliseconds) { return Status::ok(); });
+    f.albums = std::make_unique<library::AlbumService>(*f.store, *f.events);
     f.ctx = std::make_unique<api::ApiContext>(
         api::ApiContext{f.config, "http://127.0.0.1:8470", *f.store, *f.accounts, *f.oauth, f.metrics, f.ready});
     f.ctx->jobQueue = f.jobs.get();
@@ -219,6 +226,8 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     f.ctx->changes = f.changes.get();
     f.ctx->syncOps = f.syncOps.get();
     f.ctx->annotations = f.annotations.get();
+    f.ctx->library = f.library.get();
+    f.ctx->albums = f.albums.get();
     api::registerOpsRoutes(f.router, *f.ctx);
     api::registerInstanceRoutes(f.router, *f.ctx);
     api::registerOAuthRoutes(f.router, *f.ctx);
@@ -231,6 +240,8 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     api::registerTimelineRoutes(f.router, *f.ctx);
     api::registerSyncRoutes(f.router, *f.ctx);
     api::registerAnnotationRoutes(f.router, *f.ctx);
+    api::registerLibraryRoutes(f.router, *f.ctx);
+    api::registerAlbumRoutes(f.router, *f.ctx);
 
     // What the placeholders stand for: a user, an app, a processed photo, an unfinished upload.
     const auto user =
@@ -254,6 +265,8 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     need(f.media->derive(asset.asset.id), "seed derivatives");
     const auto upload = need(f.uploads->create(user.id, 64, ""), "seed upload");
     const auto operation = need(f.annotations->openOperation(user.id, "tag", "fuzzer"), "annotation operation");
+    const auto album = need(f.albums->create(user.id, "Seed album", ""), "seed album");
+    need(f.albums->addAssets(user.id, album.id, {asset.asset.id}, std::nullopt), "seed album's asset");
     f.placeholders = {{"{token}", userToken.accessToken},
                       {"{app_token}", appToken.accessToken},
                       {"{client_id}", app.clientId},
@@ -261,7 +274,8 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
                       {"{account}", idToString(user.id)},
                       {"{asset}", idToString(asset.asset.id)},
                       {"{upload}", upload.id},
-                      {"{operation}", idToString(operation.id)}};
+                      {"{operation}", idToString(operation.id)},
+                      {"{album}", idToString(album.id)}};
     f.workers->start();
     f.events->start();
 }

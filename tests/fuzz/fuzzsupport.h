@@ -7,6 +7,7 @@
 // {app_token} (an app's client_credentials token), {client_id}, {client_secret}, {account},
 // {asset} (a processed JPEG of that user), {upload} (an unfinished tus upload of 64 bytes) and
 // {operation} (an open annotation batch operation of that user, schema tag);
+// {album} (an album of that user holding {asset});
 // the fixture replaces them before parsing, so seeds can reach code behind authentication.
 //
 // Threading: a target runs one input at a time; the fixture's job workers run in the

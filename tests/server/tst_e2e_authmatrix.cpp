@@ -21,11 +21,19 @@ class TestAuthMatrix : public QObject {
     SocialFixture m_social{m_server};
     QHash<QString, QString> m_tokens;                 // viewer role or owner name -> token
     QHash<QString, QString> m_posts, m_media, m_comments, m_annotations; // "<owner>/<visibility>" -> id
+    QHash<QString, QString> m_albums; // owner -> an album of the three photos
 
     QString token(const QString& viewer, const QString& owner) const {
         if (viewer == "anonymous")
             return {};
         return m_tokens.value(viewer == "owner" ? owner : viewer);
+    }
+
+    static QStringList idsIn(const QJsonArray& array) {
+        QStringList out;
+        for (const auto& v : array)
+            out << v.toObject()["id"].toString();
+        return out;
     }
 
     // The rule, written independently of the server: who may see a post.
@@ -80,6 +88,14 @@ private slots:
                 m_social.get(m_tokens[owner], QString("/api/pinhole/v1/annotations/search?q=matrix+") + owner)
                     .jsonArray().size(),
                 3, 20000);
+        for (const auto& owner : {"olive", "lara"}) {
+            HttpClient http(m_server.baseUrl(), m_tokens[owner]);
+            m_albums[owner] = http.postJson("/api/pinhole/v1/albums", {{"name", "matrix album"}}).json()["id"].toString();
+            QJsonArray photos;
+            for (const auto& v : kVisibilities)
+                photos.append(m_media[QString(owner) + "/" + v]);
+            QCOMPARE(http.postJson("/api/pinhole/v1/albums/" + m_albums[owner] + "/assets", {{"asset_ids", photos}}).status, 200);
+        }
         // Fan-out done: the follower's feed holds all six posts.
         QTRY_COMPARE_WITH_TIMEOUT(m_social.homeIds(m_tokens["follower"]).size(), 6, 20000);
     }
@@ -121,6 +137,12 @@ private slots:
         for (const auto& variant : {"thumb", "preview", "large"})
             QCOMPARE(m_social.get(t, "/media/" + media + "/" + variant).status, seen);
         QCOMPARE(m_social.get(t, "/media/" + media + "/original").status, viewer == "owner" ? 200 : 404);
+        // The library's asset: whoever sees the post gets the shared view, only the owner the full one.
+        const HttpReply asset = m_social.get(t, "/api/pinhole/v1/assets/" + media);
+        QCOMPARE(asset.status, seen);
+        QCOMPARE(asset.json().contains("sha256"), viewer == "owner");
+        QCOMPARE(idsIn(m_social.get(t, "/api/pinhole/v1/assets?limit=200").json()["assets"].toArray()).contains(media),
+                 viewer == "owner");
         // The Mastodon media API is the uploader's own.
         QCOMPARE(m_social.get(t, "/api/v1/media/" + media).status, viewer == "owner" ? 200 : t.isEmpty() ? 401 : 404);
 
@@ -170,6 +192,38 @@ private slots:
         // Only the owner deletes (tried last; the owner's own delete is not exercised here).
         if (!t.isEmpty() && viewer != "owner")
             QCOMPARE(HttpClient(m_server.baseUrl(), t).send("DELETE", "/api/v1/statuses/" + post).status, 404);
+    }
+
+    void library_data() {
+        QTest::addColumn<QString>("viewer");
+        QTest::addColumn<QString>("owner");
+        for (const auto& viewer : kViewers)
+            for (const auto& owner : {"olive", "lara"})
+                QTest::addRow("%s-%s", qPrintable(viewer), owner) << viewer << QString(owner);
+    }
+
+    // Albums and library edits are the owner's alone, whatever the viewer sees of the posts.
+    void library() {
+        QFETCH(QString, viewer);
+        QFETCH(QString, owner);
+        const QString t = token(viewer, owner);
+        const int others = t.isEmpty() ? 401 : 404;
+        const int expected = viewer == "owner" ? 200 : others;
+        const QString album = "/api/pinhole/v1/albums/" + m_albums[owner];
+        QCOMPARE(m_social.get(t, album).status, expected);
+        QCOMPARE(m_social.get(t, "/api/pinhole/v1/assets?album=" + m_albums[owner]).status, expected);
+        const QStringList albums = idsIn(m_social.get(t, "/api/pinhole/v1/albums").json()["albums"].toArray());
+        QCOMPARE(albums.contains(m_albums[owner]), viewer == "owner");
+        if (viewer == "owner")
+            return; // the owner's own edits are specified in tst_e2e_library
+        HttpClient http(m_server.baseUrl(), t);
+        const QString media = m_media[owner + "/public"];
+        QCOMPARE(http.patchJson("/api/pinhole/v1/assets/" + media, {{"title", "mine"}}).status, others);
+        QCOMPARE(http.send("DELETE", "/api/pinhole/v1/assets/" + media).status, others);
+        QCOMPARE(http.patchJson(album, {{"name", "mine"}}).status, others);
+        QCOMPARE(http.send("DELETE", album + "/assets/" + media).status, others);
+        QCOMPARE(http.send("DELETE", album).status, others);
+        QCOMPARE(m_social.get(m_tokens[owner], album).json()["asset_count"].toInt(), 3);
     }
 
     void account_data() {

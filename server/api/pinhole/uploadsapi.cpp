@@ -1,7 +1,6 @@
 // Pinhole's upload API: tus 1.0.0 resumable uploads at /api/pinhole/v1/uploads (media/uploads.h
-// does the work), the "which of these do I have" check, and the owner's view of an asset.
+// does the work) and the "which of these do I have" check.
 #include "api/context.h"
-#include "api/pinhole/entities.h"
 #include "core/clock.h"
 
 #include <boost/json.hpp>
@@ -147,19 +146,6 @@ Result<http::Response> check(ApiContext& ctx, http::Request& request) {
     return jsonResponse(json::object{{"existing", json::value_from(*existing)}});
 }
 
-Result<http::Response> getAsset(ApiContext& ctx, http::Request& request) {
-    auto principal = authenticate(ctx, request, "read");
-    if (!principal)
-        return principal.status();
-    const auto id = idFromString(request.pathParam("id"));
-    if (!id)
-        return notFound("asset not found");
-    auto asset = ctx.media->ownedAsset(*principal->accountId, *id);
-    if (!asset)
-        return asset.status();
-    return jsonResponse(pinhole::ownerAssetJson(*asset, ctx.baseUrl));
-}
-
 } // namespace
 
 void registerUploadRoutes(http::Router& router, ApiContext& ctx) {
@@ -170,7 +156,6 @@ void registerUploadRoutes(http::Router& router, ApiContext& ctx) {
     router.add("PATCH", std::string(kUploadsPath) + "/:id", [&ctx](http::Request& r) { return patch(ctx, r); }, chunk);
     router.add("DELETE", std::string(kUploadsPath) + "/:id", [&ctx](http::Request& r) { return terminate(ctx, r); });
     router.add("POST", "/api/pinhole/v1/assets/check", [&ctx](http::Request& r) { return check(ctx, r); });
-    router.add("GET", "/api/pinhole/v1/assets/:id", [&ctx](http::Request& r) { return getAsset(ctx, r); });
 }
 
 } // namespace pinhole::server::api
