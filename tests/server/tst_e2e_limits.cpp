@@ -408,6 +408,7 @@ private slots:
             "1 UNION SELECT password_hash, email FROM accounts",
             "%'; DELETE FROM statuses WHERE '1'='1",
             "?1",
+            "O'Brien",
         };
         const QList<QByteArray> fields = {
             "q", "acct", "id", "username", "email", "password", "display_name", "note", "status", "visibility",
@@ -434,6 +435,10 @@ private slots:
         }
         // Everything is still there, and text full of SQL is stored as the text it is.
         HttpClient http(m_server.baseUrl(), m_token);
+        for (const QByteArray& payload : payloads)
+            QCOMPARE(http.get("/api/v1/accounts/lookup?acct=" + QUrl::toPercentEncoding(QString::fromUtf8(payload)))
+                         .status,
+                     404);
         QCOMPARE(http.get("/api/v1/accounts/lookup?acct=bob").status, 200);
         QCOMPARE(http.get("/api/v1/accounts/" + m_aliceId).json()["username"].toString(), QString("alice"));
         const QString text = QString::fromUtf8(payloads[1]);
