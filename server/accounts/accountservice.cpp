@@ -33,18 +33,61 @@ Status validateEmail(const std::string& email) {
 
 Result<std::size_t> utf8Length(std::string_view text) {
     std::size_t count = 0;
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-        if (len == 0 || i + len > text.size())
+    for (std::size_t i = 0; i < text.size(); ++count) {
+        if (!decodeUtf8(text, i))
             return invalidArgument("text is not valid UTF-8");
-        for (std::size_t k = 1; k < len; ++k)
-            if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80)
-                return invalidArgument("text is not valid UTF-8");
-        i += len;
-        ++count;
     }
     return count;
+}
+
+std::optional<char32_t> decodeUtf8(std::string_view text, std::size_t& at) {
+    // RFC 3629: the shortest form only, no surrogates, nothing above U+10FFFF.
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[at + k]); };
+    const unsigned char c = byte(0);
+    std::size_t len = 0;
+    char32_t cp = 0, min = 0;
+    if (c < 0x80)
+        len = 1, cp = c;
+    else if ((c & 0xe0) == 0xc0)
+        len = 2, cp = c & 0x1f, min = 0x80;
+    else if ((c & 0xf0) == 0xe0)
+        len = 3, cp = c & 0x0f, min = 0x800;
+    else if ((c & 0xf8) == 0xf0)
+        len = 4, cp = c & 0x07, min = 0x10000;
+    else
+        return std::nullopt;
+    if (at + len > text.size())
+        return std::nullopt;
+    for (std::size_t k = 1; k < len; ++k) {
+        if ((byte(k) & 0xc0) != 0x80)
+            return std::nullopt;
+        cp = (cp << 6) | (byte(k) & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return std::nullopt;
+    at += len;
+    return cp;
+}
+
+Status validateProfileText(std::string_view field, std::string_view text, std::size_t maxChars, bool multiline) {
+    const std::string prefix = std::string(field) + ": ";
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < text.size(); ++count) {
+        const auto cp = decodeUtf8(text, i);
+        if (!cp)
+            return invalidArgument(prefix + "not valid UTF-8");
+        // Control characters, and the bidirectional formatting characters that make text display
+        // in another order than it is stored ("Trojan Source"): one name must not pose as another.
+        const bool newline = *cp == '\n' || *cp == '\r' || *cp == '\t';
+        const bool control = *cp < 0x20 || (*cp >= 0x7f && *cp <= 0x9f);
+        const bool bidi = *cp == 0x061c || *cp == 0x200e || *cp == 0x200f || (*cp >= 0x202a && *cp <= 0x202e) ||
+                          (*cp >= 0x2066 && *cp <= 0x2069);
+        if ((control && !(multiline && newline)) || bidi)
+            return invalidArgument(prefix + "control and bidirectional formatting characters are not allowed");
+    }
+    if (count > maxChars)
+        return invalidArgument(prefix + "must be at most " + std::to_string(maxChars) + " characters");
+    return Status::ok();
 }
 
 // ASCII letters, digits and underscore only, as Mastodon: two accounts can never look alike
@@ -159,16 +202,10 @@ Result<store::Account> AccountService::lookup(const std::string& username) {
 }
 
 Result<store::Account> AccountService::updateProfile(Id id, const ProfileChange& change) {
-    if (change.displayName) {
-        auto n = utf8Length(*change.displayName);
-        if (!n || *n > kMaxDisplayName)
-            return invalidArgument("display_name: must be valid text of at most 30 characters");
-    }
-    if (change.note) {
-        auto n = utf8Length(*change.note);
-        if (!n || *n > kMaxNote)
-            return invalidArgument("note: must be valid text of at most 500 characters");
-    }
+    if (change.displayName)
+        PINHOLE_TRY(validateProfileText("display_name", *change.displayName, kMaxDisplayName, false));
+    if (change.note)
+        PINHOLE_TRY(validateProfileText("note", *change.note, kMaxNote, true));
     auto db = m_store.connection();
     if (!db)
         return db.status();

@@ -67,5 +67,11 @@ Status validateUsername(const std::string& username);
 Status validatePassword(const std::string& password);
 // Counts code points; InvalidArgument if `text` is not valid UTF-8.
 Result<std::size_t> utf8Length(std::string_view text);
+// Decodes the code point at `at` and moves past it; nullopt for anything RFC 3629 forbids
+// (overlong forms, surrogates, values past U+10FFFF, truncated sequences). REQUIRES: at < size.
+std::optional<char32_t> decodeUtf8(std::string_view text, std::size_t& at);
+// A display name or note: valid UTF-8 of at most `maxChars` code points, without control
+// characters (tab and newlines allowed when `multiline`) or bidirectional formatting characters.
+Status validateProfileText(std::string_view field, std::string_view text, std::size_t maxChars, bool multiline);
 
 } // namespace pinhole::server::accounts

@@ -34,7 +34,7 @@ Result<auth::Principal> authenticate(ApiContext& ctx, http::Request& request, st
     const std::string token = bearerOf(request);
     if (token.empty())
         return unauthenticated("this endpoint requires an access token");
-    auto principal = ctx.oauth.authenticate(token);
+    auto principal = ctx.oauth.authenticate(token, request.remoteAddress);
     if (!principal)
         return principal.status();
     if (principal->accountId)

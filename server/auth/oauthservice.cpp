@@ -47,8 +47,9 @@ bool redirectAllowed(const std::string& registered, const std::string& uri) {
 
 } // namespace
 
-OAuthService::OAuthService(store::Store& store, accounts::AccountService& accounts)
-    : m_store(store), m_accounts(accounts) {}
+OAuthService::OAuthService(store::Store& store, accounts::AccountService& accounts, const Config& config)
+    : m_store(store), m_accounts(accounts),
+      m_tokenFailures(config.tokenFailuresPerAddress, std::chrono::seconds(config.loginWindowSeconds)) {}
 
 Result<AppCredentials> OAuthService::createApp(const NewApp& input) {
     if (input.name.empty() || input.name.size() > 200)
@@ -219,16 +220,27 @@ Status OAuthService::revoke(const std::string& clientId, const std::string& clie
     return Status::ok();
 }
 
-Result<Principal> OAuthService::authenticate(std::string_view bearerToken) {
-    if (bearerToken.empty() || bearerToken.size() > 256)
+Result<Principal> OAuthService::authenticate(std::string_view bearerToken, const std::string& remoteAddress) {
+    // Checked before the lookup, so a spent budget also hides whether a guess was right.
+    const std::string key = "addr:" + remoteAddress;
+    if (auto wait = m_tokenFailures.exhausted(key)) {
+        log::warn("token_rate_limited", {{"remote", remoteAddress}});
+        return Status(Code::TooManyRequests, "too many invalid access tokens from this address; try again later")
+            .withRetryAfter(*wait);
+    }
+    auto failed = [&] {
+        (void)m_tokenFailures.acquire(key);
+        log::info("token_rejected", {{"remote", remoteAddress}});
         return unauthenticated("the access token is invalid");
+    };
+    if (bearerToken.empty() || bearerToken.size() > 256)
+        return failed();
     auto db = m_store.connection();
     if (!db)
         return db.status();
     auto grant = store::tokenByHash(**db, tokenHash(bearerToken));
     if (!grant)
-        return grant.status().code() == Code::NotFound ? unauthenticated("the access token is invalid")
-                                                       : grant.status();
+        return grant.status().code() == Code::NotFound ? failed() : grant.status();
     if (!grant->accountApproved)
         return permissionDenied("your account is waiting for an administrator's approval");
     return Principal{grant->tokenId, grant->appId, grant->accountId, grant->scopes};

@@ -1,10 +1,12 @@
 // OAuth 2 as Mastodon speaks it: app registration, the password, client_credentials and
 // authorization_code grants, revocation, and bearer-token authentication for every request.
 // Tokens and client secrets are returned once and stored only as SHA-256 hashes.
-// Threading: stateless; callable from any handler thread.
+// Threading: stateless apart from the thread-safe failure budget; callable from any handler thread.
 #pragma once
 
 #include "accounts/accountservice.h"
+#include "auth/ratelimiter.h"
+#include "core/config.h"
 #include "core/status.h"
 #include "store/oauthstore.h"
 #include "store/store.h"
@@ -49,7 +51,7 @@ struct Principal {
 
 class OAuthService {
 public:
-    OAuthService(store::Store& store, accounts::AccountService& accounts);
+    OAuthService(store::Store& store, accounts::AccountService& accounts, const Config& config);
 
     Result<AppCredentials> createApp(const NewApp& app);
 
@@ -75,13 +77,18 @@ public:
     // A token for an account created through the API, on behalf of the registering app.
     Result<IssuedToken> issueForAccount(std::optional<Id> appId, Id accountId, const std::string& scopes);
 
-    Result<Principal> authenticate(std::string_view bearerToken);
+    // Resolves a bearer token. Failures are counted per client address: once an address has
+    // failed `auth.token_failures_per_address` times in `auth.login_window_seconds`, every token it
+    // presents is refused with 429 (and Retry-After) until the budget refills, so guessing tokens
+    // is bounded. A valid token spends nothing.
+    Result<Principal> authenticate(std::string_view bearerToken, const std::string& remoteAddress);
 
 private:
     Result<store::OAuthApp> authenticateClient(const std::string& clientId, const std::string& clientSecret);
 
     store::Store& m_store;
     accounts::AccountService& m_accounts;
+    RateLimiter m_tokenFailures; // keyed "addr:<remote address>"
 };
 
 } // namespace pinhole::server::auth

@@ -149,6 +149,7 @@ Status loadConfigFile(const std::string& path, Config& config) {
         t.read("login_attempts_per_address", config.loginAttemptsPerAddress);
         t.read("login_failures_per_account", config.loginFailuresPerAccount);
         t.read("login_window_seconds", config.loginWindowSeconds);
+        t.read("token_failures_per_address", config.tokenFailuresPerAddress);
     }
     {
         TableReader t(root, "instance", status);
@@ -184,7 +185,8 @@ Status loadConfigFile(const std::string& path, Config& config) {
     if (status && (config.limits.ioThreads == 0 || config.limits.handlerThreads == 0))
         status = invalidArgument("server.io_threads and server.handler_threads must be at least 1");
     if (status &&
-        (config.loginAttemptsPerAddress < 1 || config.loginFailuresPerAccount < 1 || config.loginWindowSeconds < 1))
+        (config.loginAttemptsPerAddress < 1 || config.loginFailuresPerAccount < 1 || config.loginWindowSeconds < 1 ||
+         config.tokenFailuresPerAddress < 1))
         status = invalidArgument("auth limits must be at least 1");
     if (status && (config.jobLeaseSeconds < 1 || config.jobLeaseSeconds > 86400))
         status = invalidArgument("jobs.lease_seconds must be between 1 and 86400");

@@ -32,6 +32,8 @@ struct Config {
     int loginAttemptsPerAddress = 20;
     int loginFailuresPerAccount = 10;
     int loginWindowSeconds = 300;
+    // Failed bearer-token authentications per window from one client address (token guessing).
+    int tokenFailuresPerAddress = 30;
     // [instance]
     std::string instanceTitle = "Pinhole";
     std::string instanceDescription = "A self-hosted photo-sharing server";

@@ -45,6 +45,7 @@ commands:
   admin backup DEST            copy the database and media into a new directory (the server may run)
   admin restore SRC            restore a backup into an empty data directory (the server stopped)
   admin check                  verify the database and every stored file; exit status 1 on a problem
+  admin routes                 list every HTTP route as "METHOD PATTERN MAX_BODY_BYTES"
 
 Every command takes --config FILE and --data-dir DIR to find the data directory.
 )";
@@ -328,6 +329,27 @@ int adminMaintenance(const std::string& command, const std::vector<std::string>&
 
 // `admin recount`: the counters consumer catches up, then every counter is compared with a count
 // of its rows and rewritten from it, all in one transaction.
+// `admin routes`: the router exactly as `serve` builds it (the daemon is composed over the data
+// directory but never listens), so tests and audits can walk every endpoint.
+int adminRoutes(const std::vector<std::string>& args) {
+    auto vm = parse(args, commonOptions(), false);
+    if (!vm)
+        return fail(vm.status().message());
+    if (vm->count("help")) {
+        std::cout << kUsage << "\n" << commonOptions() << "\n";
+        return 0;
+    }
+    auto config = buildConfig(*vm);
+    if (!config)
+        return fail(config.status().message());
+    auto daemon = Daemon::create(*config);
+    if (!daemon)
+        return fail(daemon.status().message());
+    for (const auto& route : (*daemon)->router().routes())
+        std::printf("%s %s %zu\n", route.method.c_str(), route.pattern.c_str(), route.options.maxBodyBytes);
+    return 0;
+}
+
 int adminRecount(const std::vector<std::string>& args) {
     auto vm = parse(args, commonOptions(), false);
     if (!vm)
@@ -398,6 +420,8 @@ int admin(const std::string& command, const std::vector<std::string>& args) {
         return adminJobs(args);
     if (command == "recount")
         return adminRecount(args);
+    if (command == "routes")
+        return adminRoutes(args);
     if (command == "backup" || command == "restore" || command == "check")
         return adminMaintenance(command, args);
     po::options_description options = commonOptions();

@@ -118,7 +118,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     // Every job handler is registered here, before listen() starts the pool.
     PINHOLE_TRY(registerMediaJobs(*d->m_jobWorkers, *d->m_media));
     d->m_accounts = std::make_unique<accounts::AccountService>(*d->m_store, d->m_config);
-    d->m_oauth = std::make_unique<auth::OAuthService>(*d->m_store, *d->m_accounts);
+    d->m_oauth = std::make_unique<auth::OAuthService>(*d->m_store, *d->m_accounts, d->m_config);
     d->m_events = std::make_unique<social::EventLog>(*d->m_store);
     addEventConsumers(*d->m_events, d->m_config);
     d->m_follows = std::make_unique<social::FollowService>(*d->m_store, *d->m_events);

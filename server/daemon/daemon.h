@@ -50,6 +50,7 @@ public:
     jobs::WorkerPool& jobWorkers() { return *m_jobWorkers; }
     const std::string& tlsFingerprint() const { return m_fingerprint; }
     social::EventLog& events() { return *m_events; }
+    const http::Router& router() const { return m_router; }
 
 private:
     explicit Daemon(Config config) : m_config(std::move(config)) {}

@@ -197,7 +197,7 @@ Status seedData(const Config& config, const SeedOptions& o, std::ostream& out) {
 
     if (o.tokens > 0) {
         accounts::AccountService accountService(st, config);
-        auth::OAuthService oauth(st, accountService);
+        auth::OAuthService oauth(st, accountService, config);
         auto app = oauth.createApp({"pinhole seed", "urn:ietf:wg:oauth:2.0:oob", "read write follow", std::nullopt});
         if (!app)
             return app.status();

@@ -68,6 +68,8 @@ Status mergeJson(json::object& into, std::string_view body) {
     options.max_depth = kMaxJsonDepth;
     boost::system::error_code ec;
     json::value value = json::parse(body, ec, {}, options);
+    if (ec == json::error::too_deep)
+        return invalidArgument("JSON body nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     if (ec)
         return invalidArgument("malformed JSON body: " + ec.message());
     if (!value.is_object())

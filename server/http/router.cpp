@@ -58,14 +58,20 @@ void setTarget(Request& request, std::string_view target) {
     const auto q = target.find('?');
     const std::string_view rawPath = target.substr(0, q);
     request.rawQuery = q == std::string_view::npos ? std::string() : std::string(target.substr(q + 1));
-    // Percent-decode the path; a '/' decoded from %2F stays inside its segment for the router's
-    // purposes only because the router splits before decoding would matter (ids and names).
+    // Percent-decode the path, except an encoded '/': "%2F" stays as it is, inside its segment,
+    // so "/api/v1/statuses/1%2Ffavourite" is one odd id (refused), never a second route, and
+    // "..%2F..%2Fetc" can never become path segments of its own.
     request.path.clear();
     request.path.reserve(rawPath.size());
     for (std::size_t i = 0; i < rawPath.size(); ++i) {
         if (rawPath[i] == '%' && i + 2 < rawPath.size() && std::isxdigit(static_cast<unsigned char>(rawPath[i + 1])) &&
             std::isxdigit(static_cast<unsigned char>(rawPath[i + 2]))) {
-            request.path.push_back(static_cast<char>(std::stoi(std::string(rawPath.substr(i + 1, 2)), nullptr, 16)));
+            const char decoded = static_cast<char>(std::stoi(std::string(rawPath.substr(i + 1, 2)), nullptr, 16));
+            if (decoded == '/') {
+                request.path.append(rawPath.substr(i, 3));
+            } else {
+                request.path.push_back(decoded);
+            }
             i += 2;
         } else {
             request.path.push_back(rawPath[i]);

@@ -350,6 +350,7 @@ awaitable<void> HttpServer::Impl::serve(Stream& stream, SessionHandle& handle, c
     auto& lowest = beast::get_lowest_layer(stream);
     beast::flat_buffer buffer;
     const bool secure = tls.has_value();
+    bool servedOne = false;
 
     for (;;) {
         // Idle: wait for the first byte of the next request; shutdown may cancel this wait.
@@ -360,10 +361,15 @@ awaitable<void> HttpServer::Impl::serve(Stream& stream, SessionHandle& handle, c
             lowest.expires_after(limits.idleTimeout);
             auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
             handle.idle = false;
+            // A keep-alive connection timing out after its requests is normal; one that never sent
+            // a byte is holding a connection slot (an idle-connection flood): say so.
+            if (ec == beast::error::timeout && !servedOne)
+                log::warn("request_timeout", {{"phase", "idle"}, {"remote", remote}});
             if (ec)
                 co_return;
             buffer.commit(n);
         }
+        servedOne = true;
 
         InFlight inFlight(metrics);
         const auto started = std::chrono::steady_clock::now();

@@ -160,6 +160,9 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
 
     f.config.dataDir = dir + "/data";
     f.config.jobWorkers = 1;
+    // The fuzzer presents invalid tokens by the million from one address: with the default budget
+    // every later input would stop at 429 before reaching the handler under test.
+    f.config.tokenFailuresPerAddress = 1'000'000'000;
     f.store = need(openStore(f.config), "store");
     f.jobs = std::make_unique<jobs::JobQueue>(*f.store);
     jobs::WorkerPoolOptions workerOptions;
@@ -197,7 +200,7 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
              "job handlers");
     }
     f.accounts = std::make_unique<accounts::AccountService>(*f.store, f.config);
-    f.oauth = std::make_unique<auth::OAuthService>(*f.store, *f.accounts);
+    f.oauth = std::make_unique<auth::OAuthService>(*f.store, *f.accounts, f.config);
     f.events = std::make_unique<social::EventLog>(*f.store);
     addEventConsumers(*f.events, f.config);
     f.follows = std::make_unique<social::FollowService>(*f.store, *f.events);

@@ -24,11 +24,12 @@ private slots:
         Config c;
         QCOMPARE(c.listenHost, std::string("127.0.0.1"));
         QCOMPARE(c.listenPort, (unsigned short)8470);
+        QCOMPARE(c.tokenFailuresPerAddress, 30);
     }
     void fileOverridesDefaults() {
         Config c;
         QVERIFY(load("[server]\nlisten = \"0.0.0.0:9000\"\ndata_dir = \"/srv/p\"\n[limits]\nheader_timeout_ms = 250\n"
-                     "[registration]\nmode = \"approval\"\n",
+                     "[registration]\nmode = \"approval\"\n[auth]\ntoken_failures_per_address = 7\n",
                      c)
                     .isOk());
         QCOMPARE(c.listenHost, std::string("0.0.0.0"));
@@ -36,6 +37,7 @@ private slots:
         QCOMPARE(c.dataDir, std::string("/srv/p"));
         QCOMPARE(c.limits.headerTimeout.count(), 250);
         QVERIFY(c.registration == RegistrationMode::Approval);
+        QCOMPARE(c.tokenFailuresPerAddress, 7);
     }
     void errorsNameTheKey_data() {
         QTest::addColumn<QByteArray>("toml");
@@ -44,6 +46,7 @@ private slots:
         QTest::newRow("unknown section") << QByteArray("[servre]\n") << "servre";
         QTest::newRow("wrong type") << QByteArray("[tls]\nself_signed = \"yes\"\n") << "tls.self_signed";
         QTest::newRow("negative") << QByteArray("[limits]\nmax_connections = -1\n") << "limits.max_connections";
+        QTest::newRow("zero token budget") << QByteArray("[auth]\ntoken_failures_per_address = 0\n") << "auth limits";
         QTest::newRow("bad mode") << QByteArray("[registration]\nmode = \"maybe\"\n") << "registration.mode";
         QTest::newRow("bad listen") << QByteArray("[server]\nlisten = \"nowhere\"\n") << "listen";
         QTest::newRow("syntax") << QByteArray("[server\n") << "cannot read config";

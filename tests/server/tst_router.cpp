@@ -50,6 +50,23 @@ private slots:
         router.add("GET", "/oauth/authorize", answer("form"));
         QCOMPARE(dispatch(router, "GET", "/oauth/authorize/").body, std::string("form"));
     }
+    // Regression (issue 10, limits suite): "%2F" was decoded before the path was split, so an
+    // encoded slash inside one parameter made new segments and reached another route.
+    void anEncodedSlashStaysInsideItsSegment() {
+        Router router;
+        router.add("GET", "/media/:id", answer("media"));
+        router.add("GET", "/media/:id/:variant", answer("variant"));
+        Request request;
+        setTarget(request, "/media/..%2F..%2Fetc%2fpasswd?x=1");
+        QCOMPARE(request.path, std::string("/media/..%2F..%2Fetc%2fpasswd"));
+        const auto match = router.match("GET", request.path);
+        QVERIFY(match.route);
+        QCOMPARE(match.route->pattern, std::string("/media/:id"));
+        // Other escapes are decoded as before.
+        setTarget(request, "/media/a%20b%2e%2E");
+        QCOMPARE(request.path, std::string("/media/a b.."));
+    }
+
     void unknownPathIsJson404() {
         Router router;
         router.add("GET", "/healthz", answer("ok"));
