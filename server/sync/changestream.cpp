@@ -48,7 +48,8 @@ public:
     }
 
     // Per event: what it yields for the account (me), appended to `out`.
-    //   asset.*             mine: the asset (a tombstone if it is gone)
+    //   asset.*             mine: the asset (a tombstone if it is gone; trashed and restored
+    //                       assets are sent again as they are)
     //   status.created      the status if it is mirrored (mine; a post of someone I follow; a
     //                       comment by me or answering me or someone I follow) and visible to me;
     //                       for a comment, first its post again (replies_count)
@@ -62,8 +63,19 @@ public:
         switch (e.type) {
         case EventType::AssetCreated:
         case EventType::AssetUpdated:
+        case EventType::AssetTrashed:
+        case EventType::AssetRestored:
+        case EventType::AssetPurged:
             if (e.actorId == m_me && e.subjectId)
                 return assetChange(*e.subjectId, out);
+            return Status::ok();
+        // Albums and annotations are not in the stream yet (docs/protocol.md: reserved kinds).
+        case EventType::AlbumCreated:
+        case EventType::AlbumUpdated:
+        case EventType::AlbumDeleted:
+        case EventType::AlbumAssetsChanged:
+        case EventType::AnnotationChanged:
+        case EventType::AnnotationOperationCommitted:
             return Status::ok();
         case EventType::StatusCreated: {
             if (!e.statusId)
