@@ -362,6 +362,15 @@ private slots:
         const std::string sha = importPhoto(*other, "elsewhere.jpg");
         QVERIFY(other->library().post({sha}, "One change").isOk());
         SETTLE(*other);
+        // The stream serves a change once the server's counters consumer has applied it
+        // (docs/protocol.md), a few milliseconds after the post, longer under a sanitizer: wait
+        // until a poll from the client's cursor would find it complete, as a client polling a
+        // moment later does; then one request must bring it.
+        QVERIFY(before.has_value());
+        const QString probe = "/api/pinhole/v1/sync/changes?cursor=" + QUrl::toPercentEncoding(QString::fromStdString(*before));
+        QTRY_VERIFY_WITH_TIMEOUT(alice().get(probe).body.contains("One change") &&
+                                     alice().get(probe).body.contains("\"more\":false"),
+                                 20000);
 
         auto r = e->syncOnce();
         QVERIFY(r.isOk());
