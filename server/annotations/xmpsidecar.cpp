@@ -146,7 +146,10 @@ Result<std::string> exportXmp(AnnotationService& annotations, std::optional<Id> 
                 {text("label"), mwgType(text("kind")), {number(b, "x"), number(b, "y"), number(b, "w"), number(b, "h")}});
         }
     }
-    return media::writeXmp(sidecar);
+    auto packet = media::writeXmp(sidecar);
+    if (!packet && packet.status().code() == Code::InvalidArgument)
+        return unprocessable("the photo's annotations cannot be written as XMP: " + packet.status().message());
+    return packet;
 }
 
 Result<XmpImportSummary> importXmp(AnnotationService& annotations, Id account, const store::Asset& asset,
