@@ -1,7 +1,10 @@
 // Pinhole's annotation API (docs/api.md, docs/annotations.md): the schema registry, annotations
 // on assets, batch operations and search, over annotations/annotationservice.h.
+#include "annotations/xmpsidecar.h"
 #include "api/context.h"
 #include "core/clock.h"
+#include "library/libraryservice.h"
+#include "media/xmp.h"
 
 #include <boost/json.hpp>
 
@@ -414,6 +417,50 @@ Result<http::Response> search(ApiContext& ctx, http::Request& request) {
     return response;
 }
 
+
+// --- XMP sidecars (annotations/xmpsidecar.h)
+
+Result<store::Asset> assetOf(ApiContext& ctx, std::optional<Id> viewer, const http::Request& request) {
+    const auto id = idFromString(request.pathParam("id"));
+    if (!id)
+        return notFound("asset not found");
+    return ctx.library->viewable(viewer, *id);
+}
+
+Result<http::Response> getXmp(ApiContext& ctx, http::Request& request) {
+    auto principal = authenticateOptional(ctx, request, "read");
+    if (!principal)
+        return principal.status();
+    auto asset = assetOf(ctx, viewerOf(*principal), request);
+    if (!asset)
+        return asset.status();
+    auto packet = annotations::exportXmp(*ctx.annotations, viewerOf(*principal), *asset);
+    if (!packet)
+        return packet.status();
+    http::Response r;
+    r.contentType = "application/rdf+xml";
+    r.body = std::move(*packet);
+    r.header("Content-Disposition", "attachment; filename=\"" + idToString(asset->id) + ".xmp\"");
+    return r;
+}
+
+Result<http::Response> putXmp(ApiContext& ctx, http::Request& request) {
+    auto principal = authenticate(ctx, request, "write");
+    if (!principal)
+        return principal.status();
+    auto asset = assetOf(ctx, principal->accountId, request);
+    if (!asset)
+        return asset.status();
+    auto summary = annotations::importXmp(*ctx.annotations, *principal->accountId, *asset, request.body);
+    if (!summary)
+        return summary.status();
+    return jsonResponse(json::object{{"tags", summary->tags},
+                                     {"regions", summary->regions},
+                                     {"skipped_regions", summary->skippedRegions},
+                                     {"caption", summary->caption},
+                                     {"rating", summary->rating ? json::value(*summary->rating) : json::value(nullptr)}});
+}
+
 } // namespace
 
 void registerAnnotationRoutes(http::Router& router, ApiContext& ctx) {
@@ -435,6 +482,10 @@ void registerAnnotationRoutes(http::Router& router, ApiContext& ctx) {
         http::RouteOptions{kMaxItemsBody});
     router.add("POST", ops + "/:id/commit", [&ctx](http::Request& r) { return commitOperation(ctx, r); });
     router.add("DELETE", ops + "/:id", [&ctx](http::Request& r) { return abortOperation(ctx, r); });
+    router.add("GET", base + "/assets/:id/xmp", [&ctx](http::Request& r) { return getXmp(ctx, r); });
+    router.add(
+        "PUT", base + "/assets/:id/xmp", [&ctx](http::Request& r) { return putXmp(ctx, r); },
+        http::RouteOptions{media::kMaxXmpBytes});
 }
 
 } // namespace pinhole::server::api
