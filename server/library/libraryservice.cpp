@@ -48,8 +48,7 @@ LibraryService::LibraryService(store::Store& store, social::EventLog& events, so
       m_retention(trashRetention), m_enqueuePurge(std::move(enqueuePurge)) {}
 
 Result<store::AssetPage> LibraryService::list(Id viewer, store::AssetQuery query, std::optional<bool> hasAnnotation) {
-    if (hasAnnotation)
-        return invalidArgument("has_annotation: not supported yet");
+    query.annotated = hasAnnotation;
     auto db = m_store.connection();
     if (!db)
         return db.status();

@@ -51,8 +51,8 @@ public:
     LibraryService(store::Store& store, social::EventLog& events, social::StatusService& statuses, std::string dataDir,
                    std::chrono::seconds trashRetention, EnqueuePurge enqueuePurge);
 
-    // A page of the viewer's own library. `hasAnnotation` is the seam for the annotations
-    // filter: InvalidArgument until annotations exist. NotFound for an album not the viewer's.
+    // A page of the viewer's own library; `hasAnnotation` keeps only photos with (true) or
+    // without (false) annotations. NotFound for an album not the viewer's.
     Result<store::AssetPage> list(Id viewer, store::AssetQuery query, std::optional<bool> hasAnnotation);
     // The asset if the viewer owns it or may see a post showing it (social/visibility.h); NotFound
     // otherwise.

@@ -207,7 +207,8 @@ Result<AssetPage> listAssets(Database& db, const AssetQuery& query) {
     // In an album the order is the album's (position); otherwise newest first.
     static const std::string kFilters =
         " a.owner_id = ?1 AND (a.trashed_at IS NOT NULL) = ?2 AND (?3 IS NULL OR a.sort_at >= ?3)"
-        " AND (?4 IS NULL OR a.sort_at < ?4) AND (?5 IS NULL OR a.favourite = ?5)";
+        " AND (?4 IS NULL OR a.sort_at < ?4) AND (?5 IS NULL OR a.favourite = ?5)"
+        " AND (?10 IS NULL OR EXISTS (SELECT 1 FROM annotations n WHERE n.asset_id = a.id) = ?10)";
     std::string sql;
     if (query.albumId)
         sql = "SELECT a.id, m.position FROM assets a JOIN album_assets m ON m.asset_id = a.id WHERE m.album_id = ?6 AND" +
@@ -221,7 +222,7 @@ Result<AssetPage> listAssets(Database& db, const AssetQuery& query) {
     {
         auto q = db.prepare(sql);
         q.bind(1, query.ownerId).bind(2, query.trashed).bind(3, query.takenFrom).bind(4, query.takenBefore);
-        q.bind(5, query.favourite);
+        q.bind(5, query.favourite).bind(10, query.annotated);
         if (query.albumId)
             q.bind(6, *query.albumId);
         if (query.after)

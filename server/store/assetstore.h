@@ -88,6 +88,7 @@ struct AssetQuery {
     std::optional<std::int64_t> takenBefore; // sortAt() <
     std::optional<Id> albumId;               // REQUIRES: an album of ownerId
     std::optional<bool> favourite;
+    std::optional<bool> annotated; // true: with at least one annotation; false: with none
     bool trashed = false; // true: only the trash; false: everything else
     struct Cursor {
         std::int64_t key = 0;

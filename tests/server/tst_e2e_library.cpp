@@ -158,10 +158,15 @@ private slots:
                  (QStringList{m_photos[0], m_photos[3]}));
     }
 
-    void listing_hasAnnotationIsNotSupportedYet() {
-        const HttpReply r = as(m_alice).get(kAssets + "?has_annotation=true");
-        QCOMPARE(r.status, 400);
-        QVERIFY(r.json()["error"].toString().contains("has_annotation"));
+    void listing_filtersByHavingAnAnnotation() {
+        const QString path = "/api/pinhole/v1/assets/" + m_photos[2] + "/annotations";
+        const HttpReply tagged = as(m_alice).postJson(path, {{"schema", "tag"}, {"payload", QJsonObject{{"label", "kept"}}}});
+        QCOMPARE(tagged.status, 201);
+        QCOMPARE(allPages(m_alice, "has_annotation=true&taken_before=2024-02-01", 50), QStringList{m_photos[2]});
+        const QStringList others = allPages(m_alice, "has_annotation=false&taken_before=2024-02-01", 50);
+        QVERIFY(!others.contains(m_photos[2]) && others.contains(m_photos[0]));
+        QCOMPARE(send(m_alice, "DELETE", "/api/pinhole/v1/annotations/" + tagged.json()["id"].toString(), {}).status, 200);
+        QVERIFY(allPages(m_alice, "has_annotation=true&taken_before=2024-02-01", 50).isEmpty());
     }
 
     void listing_refusesBadParameters_data() {
