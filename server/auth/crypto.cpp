@@ -1,5 +1,7 @@
 #include "auth/crypto.h"
 
+#include "core/digest.h"
+
 #include <sodium.h>
 
 #include <mutex>
@@ -52,16 +54,7 @@ std::string randomToken() {
 }
 
 std::string tokenHash(std::string_view token) {
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
-    return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
-}
-
-std::string sha256Hex(std::string_view data) {
-    const std::string digest = tokenHash(data);
-    char hex[crypto_hash_sha256_BYTES * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
-    return hex;
+    return sha256(token);
 }
 
 } // namespace pinhole::server::auth

@@ -23,6 +23,5 @@ void verifyDummyPassword(std::string_view password);
 std::string randomToken();
 // Raw 32-byte SHA-256 of a token, as stored.
 std::string tokenHash(std::string_view token);
-std::string sha256Hex(std::string_view data);
 
 } // namespace pinhole::server::auth

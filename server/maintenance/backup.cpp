@@ -1,6 +1,7 @@
 #include "maintenance/backup.h"
 
 #include "core/clock.h"
+#include "core/digest.h"
 #include "media/atomicwrite.h"
 #include "media/derivatives.h"
 #include "media/library.h"
@@ -9,7 +10,6 @@
 #include "store/store.h"
 
 #include <boost/json.hpp>
-#include <sodium.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -60,12 +60,6 @@ Status ioError(const std::string& what, const std::string& path) {
     return internalError(what + " " + path + ": " + std::strerror(errno));
 }
 
-std::string hexOf(const unsigned char (&digest)[crypto_hash_sha256_BYTES]) {
-    char hex[crypto_hash_sha256_BYTES * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-    return hex;
-}
-
 // Copies `from` to `to` (whose directory exists) in one pass that also hashes the bytes: a
 // temporary file beside the target, fsynced, renamed. Returns the entry for the manifest.
 Result<FileEntry> copyHashed(const std::string& from, const std::string& to, const std::string& relative, mode_t mode) {
@@ -76,8 +70,7 @@ Result<FileEntry> copyHashed(const std::string& from, const std::string& to, con
     Fd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
     if (out.get() < 0)
         return ioError("cannot create", temp);
-    crypto_hash_sha256_state state;
-    crypto_hash_sha256_init(&state);
+    Sha256 hash;
     std::vector<unsigned char> buffer(1 << 20);
     FileEntry entry{relative, 0, {}};
     for (;;) {
@@ -88,7 +81,7 @@ Result<FileEntry> copyHashed(const std::string& from, const std::string& to, con
             return ioError("cannot read", from);
         if (n == 0)
             break;
-        crypto_hash_sha256_update(&state, buffer.data(), static_cast<unsigned long long>(n));
+        hash.update(buffer.data(), static_cast<std::size_t>(n));
         for (ssize_t written = 0; written < n;) {
             const ssize_t w = ::write(out.get(), buffer.data() + written, static_cast<std::size_t>(n - written));
             if (w < 0 && errno == EINTR)
@@ -103,9 +96,7 @@ Result<FileEntry> copyHashed(const std::string& from, const std::string& to, con
         return ioError("cannot fsync", temp);
     if (::rename(temp.c_str(), to.c_str()) != 0)
         return ioError("cannot rename", temp);
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&state, digest);
-    entry.sha256 = hexOf(digest);
+    entry.sha256 = hash.hex();
     return entry;
 }
 
@@ -115,8 +106,8 @@ Result<FileEntry> hashFile(const std::string& path, const std::string& relative)
     const auto size = fs::file_size(path, ec);
     if (ec)
         return ec == std::errc::no_such_file_or_directory ? notFound("missing " + relative)
-                                                            : internalError("cannot stat " + path + ": " + ec.message());
-    auto sha = media::sha256OfFile(path);
+                                                          : internalError("cannot stat " + path + ": " + ec.message());
+    auto sha = sha256OfFile(path);
     if (!sha)
         return sha.status();
     return FileEntry{relative, static_cast<std::int64_t>(size), *sha};
@@ -382,7 +373,7 @@ Result<CheckReport> check(const std::string& dataDir, const Progress& progress) 
             report.problems.push_back("corrupt " + rel + ": " + std::to_string(size) + " bytes, the database says " +
                                       std::to_string(f.byteSize));
         } else if (f.kind == store::ReferencedFile::Kind::Original) {
-            auto sha = media::sha256OfFile(path);
+            auto sha = sha256OfFile(path);
             if (!sha)
                 report.problems.push_back("unreadable " + rel + ": " + sha.status().message());
             else if (*sha != f.sha256)

@@ -1,13 +1,12 @@
 #include "media/library.h"
 
 #include "core/clock.h"
+#include "core/digest.h"
 #include "core/log.h"
 #include "media/atomicwrite.h"
 #include "media/metadata.h"
 #include "store/eventstore.h"
 #include "store/syncstore.h"
-
-#include <sodium.h>
 
 #include <cstdio>
 #include <ctime>
@@ -73,34 +72,6 @@ bool isPermanent(Code code) {
 
 } // namespace
 
-Result<std::string> sha256OfFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return notFound("cannot open " + path);
-    crypto_hash_sha256_state state;
-    crypto_hash_sha256_init(&state);
-    std::vector<char> buffer(1 << 20);
-    while (in) {
-        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        const auto n = in.gcount();
-        if (n > 0)
-            crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buffer.data()),
-                                      static_cast<unsigned long long>(n));
-    }
-    if (in.bad())
-        return internalError("cannot read " + path);
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&state, digest);
-    char hex[crypto_hash_sha256_BYTES * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-    return std::string(hex);
-}
-
-bool isSha256Hex(std::string_view text) {
-    return text.size() == 64 &&
-           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
 MediaLibrary::MediaLibrary(store::Store& store, std::string dataDir, EnqueueAssetJob enqueue)
     : m_store(store), m_dataDir(std::move(dataDir)), m_enqueue(std::move(enqueue)) {}
 
@@ -139,8 +110,8 @@ Result<IngestResult> MediaLibrary::ingest(Id ownerId, const std::string& path,
     }
     if (declaredSha256 && *declaredSha256 != *sha) {
         removeQuietly(path);
-        return Status(Code::ChecksumMismatch, "checksum mismatch: the file's SHA-256 is " + *sha +
-                                                  ", the client declared " + *declaredSha256);
+        return Status(Code::ChecksumMismatch,
+                      "checksum mismatch: the file's SHA-256 is " + *sha + ", the client declared " + *declaredSha256);
     }
     {
         auto db = m_store.connection();
@@ -206,8 +177,10 @@ Result<IngestResult> MediaLibrary::ingest(Id ownerId, const std::string& path,
     PINHOLE_TRY(appendAssetEvent(**db, store::EventType::AssetCreated, ownerId, asset.id));
     PINHOLE_TRY(tx.commit());
     notifyEvents();
-    log::info("asset_stored", {{"asset", idToString(asset.id)}, {"owner", idToString(ownerId)},
-                               {"bytes", asset.byteSize}, {"type", asset.mimeType}});
+    log::info("asset_stored", {{"asset", idToString(asset.id)},
+                               {"owner", idToString(ownerId)},
+                               {"bytes", asset.byteSize},
+                               {"type", asset.mimeType}});
     return IngestResult{std::move(asset), true};
 }
 

@@ -45,10 +45,6 @@ struct IngestResult {
 std::string originalPathIn(const std::string& dataDir, std::string_view sha256);
 std::string derivedDirIn(const std::string& dataDir, std::string_view sha256);
 
-// Streaming SHA-256 of a file, lower-case hex.
-Result<std::string> sha256OfFile(const std::string& path);
-bool isSha256Hex(std::string_view text);
-
 class MediaLibrary {
 public:
     MediaLibrary(store::Store& store, std::string dataDir, EnqueueAssetJob enqueue);

@@ -2,6 +2,7 @@
 
 #include "auth/crypto.h"
 #include "core/clock.h"
+#include "core/digest.h"
 #include "core/log.h"
 #include "media/imageprobe.h"
 
@@ -24,13 +25,6 @@ std::optional<std::string> base64Decode(std::string_view text) {
         return std::nullopt;
     out.resize(len);
     return out;
-}
-
-std::string toHex(std::string_view bytes) {
-    std::string hex(bytes.size() * 2 + 1, '\0');
-    sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-    hex.pop_back();
-    return hex;
 }
 
 // Writes `bytes` at `offset` of the file at `path` durably, first cutting off anything past
@@ -96,7 +90,7 @@ Result<std::string> parseUploadChecksum(std::string_view header) {
     if (header.substr(0, space) != "sha256")
         return invalidArgument("Upload-Checksum: only sha256 is supported");
     auto digest = base64Decode(space == std::string_view::npos ? std::string_view() : header.substr(space + 1));
-    if (!digest || digest->size() != crypto_hash_sha256_BYTES)
+    if (!digest || digest->size() != 32)
         return invalidArgument("Upload-Checksum: the digest is not base64 of 32 bytes");
     return std::move(*digest);
 }
@@ -191,7 +185,7 @@ Result<UploadProgress> UploadService::append(Id ownerId, std::string_view id, st
         auto expected = parseUploadChecksum(checksumHeader);
         if (!expected)
             return expected.status();
-        if (auth::tokenHash(bytes) != *expected)
+        if (sha256(bytes) != *expected)
             return Status(Code::ChecksumMismatch, "Upload-Checksum does not match the data; nothing was stored");
     }
 

@@ -2,6 +2,7 @@
 // does the work) and the "which of these do I have" check.
 #include "api/context.h"
 #include "core/clock.h"
+#include "core/digest.h"
 
 #include <boost/json.hpp>
 
@@ -136,7 +137,7 @@ Result<http::Response> check(ApiContext& ctx, http::Request& request) {
     std::vector<std::string> normalised;
     for (std::string sha : wanted) {
         std::transform(sha.begin(), sha.end(), sha.begin(), [](unsigned char c) { return std::tolower(c); });
-        if (!media::isSha256Hex(sha))
+        if (!isSha256Hex(sha))
             return invalidArgument("sha256: \"" + sha.substr(0, 80) + "\" is not 64 hex digits");
         normalised.push_back(std::move(sha));
     }
