@@ -96,9 +96,8 @@ Status loadConfigFile(const std::string& path, Config& config) {
     } catch (const toml::parse_error& e) {
         return invalidArgument("cannot read config " + path + ": " + std::string(e.description()));
     }
-    static const std::set<std::string> kTables{"server", "tls",      "registration", "limits",
-                                               "auth",   "instance", "log",          "jobs",
-                                               "media",  "social",   "library"};
+    static const std::set<std::string> kTables{"server", "tls",  "registration", "limits", "auth",   "instance",
+                                               "log",    "jobs", "media",        "social", "library"};
     for (const auto& [key, value] : root)
         if (!kTables.contains(std::string(key.str())))
             return invalidArgument("unknown section [" + std::string(key.str()) + "] in " + path);
@@ -165,6 +164,7 @@ Status loadConfigFile(const std::string& path, Config& config) {
         TableReader t(root, "jobs", status);
         t.read("workers", config.jobWorkers);
         t.read("lease_seconds", config.jobLeaseSeconds);
+        t.read("nice", config.jobNice);
     }
     {
         TableReader t(root, "media", status);
@@ -184,12 +184,13 @@ Status loadConfigFile(const std::string& path, Config& config) {
         status = invalidArgument("library.trash_retention_seconds must be between 0 and 316224000 (10 years)");
     if (status && (config.limits.ioThreads == 0 || config.limits.handlerThreads == 0))
         status = invalidArgument("server.io_threads and server.handler_threads must be at least 1");
-    if (status &&
-        (config.loginAttemptsPerAddress < 1 || config.loginFailuresPerAccount < 1 || config.loginWindowSeconds < 1 ||
-         config.tokenFailuresPerAddress < 1))
+    if (status && (config.loginAttemptsPerAddress < 1 || config.loginFailuresPerAccount < 1 ||
+                   config.loginWindowSeconds < 1 || config.tokenFailuresPerAddress < 1))
         status = invalidArgument("auth limits must be at least 1");
     if (status && (config.jobLeaseSeconds < 1 || config.jobLeaseSeconds > 86400))
         status = invalidArgument("jobs.lease_seconds must be between 1 and 86400");
+    if (status && (config.jobNice < 0 || config.jobNice > 19))
+        status = invalidArgument("jobs.nice must be between 0 and 19");
     if (status && (config.uploadExpiryHours < 1 || config.uploadExpiryHours > 24 * 365))
         status = invalidArgument("media.upload_expiry_hours must be between 1 and 8760");
     if (status && (config.feedLength < 20 || config.feedLength > 100000))

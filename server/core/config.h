@@ -44,6 +44,7 @@ struct Config {
     // to its worker without a heartbeat before it returns to the queue.
     unsigned jobWorkers = 0;
     int jobLeaseSeconds = 60;
+    int jobNice = 10;
     // [media]: an unfinished tus upload is removed this long after it was created.
     int uploadExpiryHours = 24;
     // [social]: authors with more followers than this are not fanned out but pulled into their

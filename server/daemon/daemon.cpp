@@ -103,6 +103,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     jobs::WorkerPoolOptions workerOptions;
     workerOptions.workers = d->m_config.jobWorkers;
     workerOptions.lease = std::chrono::seconds(d->m_config.jobLeaseSeconds);
+    workerOptions.nice = d->m_config.jobNice;
     d->m_jobWorkers = std::make_unique<jobs::WorkerPool>(*d->m_jobs, workerOptions);
     auto* pool = d->m_jobWorkers.get();
     d->m_media = std::make_unique<media::MediaLibrary>(

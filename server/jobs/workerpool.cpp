@@ -2,9 +2,12 @@
 
 #include "core/log.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <exception>
 
 namespace pinhole::server::jobs {
@@ -134,6 +137,8 @@ Result<Job> WorkerPool::enqueueIn(store::Database& db, std::string_view queue, s
 
 void WorkerPool::workerLoop(unsigned index) {
     const std::string& owner = m_owners[index];
+    if (m_options.nice > 0 && ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), m_options.nice) != 0)
+        log::warn("job_worker_nice_failed", {{"error", std::strerror(errno)}});
     for (;;) {
         std::uint64_t seen = 0;
         {

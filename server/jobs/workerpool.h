@@ -37,6 +37,10 @@ namespace pinhole::server::jobs {
 
 struct WorkerPoolOptions {
     unsigned workers = 0; // 0: one per core
+    // The workers' CPU niceness (0..19, Linux per-thread; threads they start inherit it): image
+    // work yields the cores to request handlers, so uploads and reads stay fast while derivatives
+    // are made.
+    int nice = 10;
     // How long a claimed job stays leased without a heartbeat (at least 10 ms); a running
     // handler's lease is renewed every half lease.
     std::chrono::milliseconds lease{std::chrono::seconds(60)};

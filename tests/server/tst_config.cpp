@@ -29,7 +29,7 @@ private slots:
     void fileOverridesDefaults() {
         Config c;
         QVERIFY(load("[server]\nlisten = \"0.0.0.0:9000\"\ndata_dir = \"/srv/p\"\n[limits]\nheader_timeout_ms = 250\n"
-                     "[registration]\nmode = \"approval\"\n[auth]\ntoken_failures_per_address = 7\n",
+                     "[registration]\nmode = \"approval\"\n[auth]\ntoken_failures_per_address = 7\n[jobs]\nnice = 3\n",
                      c)
                     .isOk());
         QCOMPARE(c.listenHost, std::string("0.0.0.0"));
@@ -38,6 +38,7 @@ private slots:
         QCOMPARE(c.limits.headerTimeout.count(), 250);
         QVERIFY(c.registration == RegistrationMode::Approval);
         QCOMPARE(c.tokenFailuresPerAddress, 7);
+        QCOMPARE(c.jobNice, 3);
     }
     void errorsNameTheKey_data() {
         QTest::addColumn<QByteArray>("toml");
@@ -49,6 +50,7 @@ private slots:
         QTest::newRow("zero token budget") << QByteArray("[auth]\ntoken_failures_per_address = 0\n") << "auth limits";
         QTest::newRow("bad mode") << QByteArray("[registration]\nmode = \"maybe\"\n") << "registration.mode";
         QTest::newRow("bad listen") << QByteArray("[server]\nlisten = \"nowhere\"\n") << "listen";
+        QTest::newRow("nice out of range") << QByteArray("[jobs]\nnice = 20\n") << "jobs.nice";
         QTest::newRow("syntax") << QByteArray("[server\n") << "cannot read config";
     }
     void errorsNameTheKey() {

@@ -7,6 +7,9 @@
 #include "jobs/workerpool.h"
 #include "store/store.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -138,6 +141,34 @@ private slots:
     void defaultsToOneWorkerPerCore() {
         WorkerPool pool(*m_queue, {});
         QCOMPARE(pool.workerCount(), std::max(1u, std::thread::hardware_concurrency()));
+    }
+
+    // Image work must yield the cores to request handlers: handlers (and the threads they
+    // start, like libvips' workers) run at the pool's niceness, the caller's thread does not.
+    void handlersRunAtTheConfiguredNiceness() {
+        WorkerPoolOptions options = poolOptions(1);
+        options.nice = 7;
+        WorkerPool pool(*m_queue, options);
+        Countdown done(1);
+        std::atomic<int> handlerNice{-100}, childNice{-100};
+        QVERIFY(pool.registerHandler("derive",
+                                     [&](const Job&) {
+                                         handlerNice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+                                         std::thread([&] {
+                                             childNice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+                                         }).join();
+                                         done.countDown();
+                                         return Status::ok();
+                                     })
+                    .isOk());
+        const int callerNice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+        pool.start();
+        QVERIFY(pool.enqueue("derive", "{}").isOk());
+        QVERIFY(done.wait());
+        pool.stop();
+        QCOMPARE(handlerNice.load(), 7);
+        QCOMPARE(childNice.load(), 7);
+        QCOMPARE(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), callerNice);
     }
 
     void handlersAreRegisteredOncePerQueueBeforeStart() {
