@@ -154,27 +154,36 @@ Result<store::Upload> UploadService::get(Id ownerId, std::string_view id) {
 
 Result<UploadProgress> UploadService::append(Id ownerId, std::string_view id, std::int64_t offset,
                                              std::string_view bytes, const std::string& checksumHeader) {
-    auto upload = get(ownerId, id);
-    if (!upload)
+    if (auto upload = get(ownerId, id); !upload)
         return upload.status();
     {
-        std::lock_guard lock(m_mutex);
-        if (!m_busy.insert(std::string(id)).second)
-            return conflict("another request is writing to this upload");
+        std::unique_lock lock(m_mutex);
+        if (!m_idle.wait_for(lock, kBusyWait, [&] { return !m_busy.contains(std::string(id)); }))
+            return conflict("another request is still writing to this upload");
+        m_busy.insert(std::string(id));
     }
     struct Release {
         UploadService& s;
         std::string id;
         ~Release() {
-            std::lock_guard lock(s.m_mutex);
-            s.m_busy.erase(id);
+            {
+                std::lock_guard lock(s.m_mutex);
+                s.m_busy.erase(id);
+            }
+            s.m_idle.notify_all();
         }
     } release{*this, std::string(id)};
+    // Read again: a PATCH we waited for may have moved the offset or finished the upload.
+    auto upload = get(ownerId, id);
+    if (!upload)
+        return upload.status();
 
     if (upload->assetId || upload->offset == upload->length) {
-        if (offset == upload->length && bytes.empty())
+        if (offset != upload->length || !bytes.empty())
+            return conflict("the upload is complete");
+        if (upload->assetId)
             return UploadProgress{*upload, upload->assetId};
-        return conflict("the upload is complete");
+        return complete(ownerId, std::move(*upload)); // all bytes are here, the asset is not
     }
     if (offset != upload->offset)
         return conflict("Upload-Offset " + std::to_string(offset) + " does not match the upload's offset " +
@@ -200,20 +209,37 @@ Result<UploadProgress> UploadService::append(Id ownerId, std::string_view id, st
     }
     if (upload->offset < upload->length)
         return UploadProgress{*upload, std::nullopt};
+    return complete(ownerId, std::move(*upload));
+}
 
-    // Complete: the library takes the file (moves or deletes it).
-    auto ingested = m_library.ingest(ownerId, path, upload->declaredSha256);
+Result<UploadProgress> UploadService::complete(Id ownerId, store::Upload upload) {
+    const std::string path = partPath(upload.id);
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec) && upload.declaredSha256) {
+        // An earlier attempt stored the file and stopped before recording the asset here.
+        auto db = m_store.connection();
+        if (!db)
+            return db.status();
+        auto stored = store::assetByOwnerAndSha(**db, ownerId, *upload.declaredSha256);
+        if (stored) {
+            PINHOLE_TRY(store::setUploadAsset(**db, upload.id, stored->id));
+            upload.assetId = stored->id;
+            return UploadProgress{upload, stored->id};
+        }
+    }
+    // The library takes the file (moves or deletes it).
+    auto ingested = m_library.ingest(ownerId, path, upload.declaredSha256);
     auto db = m_store.connection();
     if (!db)
         return db.status();
     if (!ingested) {
         // Unusable bytes: the upload is over. The client learns why from this response.
-        PINHOLE_TRY(store::deleteUpload(**db, id));
+        PINHOLE_TRY(store::deleteUpload(**db, upload.id));
         return ingested.status();
     }
-    PINHOLE_TRY(store::setUploadAsset(**db, id, ingested->asset.id));
-    upload->assetId = ingested->asset.id;
-    return UploadProgress{*upload, ingested->asset.id};
+    PINHOLE_TRY(store::setUploadAsset(**db, upload.id, ingested->asset.id));
+    upload.assetId = ingested->asset.id;
+    return UploadProgress{upload, ingested->asset.id};
 }
 
 Status UploadService::terminate(Id ownerId, std::string_view id) {

@@ -8,8 +8,11 @@
 //
 // State of an upload:  created (offset 0) --append--> partial --append--> complete (asset_id set)
 //                      any unfinished state --terminate/expireUploads--> gone (row and file)
-// Threading: thread-safe; concurrent PATCHes of one upload are refused (Code::Conflict) rather
-// than interleaved.
+// "All bytes, no asset yet" is a moment of the last PATCH (the file is being stored) or, after a
+// crash in that moment, a state an empty PATCH at the full offset finishes: it stores the file
+// (or finds the asset the interrupted PATCH already made) and answers with the asset.
+// Threading: thread-safe; PATCHes of one upload take turns: a second one waits (up to
+// kBusyWait) for the first to finish and then sees the offset it left, never interleaving.
 #pragma once
 
 #include "core/ids.h"
@@ -19,6 +22,7 @@
 #include "store/store.h"
 
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -30,6 +34,9 @@ namespace pinhole::server::media {
 // One PATCH carries at most this much: the body is held in memory while it is written, so this
 // bounds the memory one upload request can pin. tus clients send files in chunks of this size.
 inline constexpr std::size_t kMaxUploadChunk = 16 * 1024 * 1024;
+// How long a PATCH waits for another PATCH of the same upload (a client that died and came
+// back while its last request is still being stored) before answering Conflict.
+inline constexpr std::chrono::seconds kBusyWait{30};
 
 struct UploadProgress {
     store::Upload upload;
@@ -58,12 +65,16 @@ public:
 
 private:
     std::string partPath(std::string_view id) const;
+    // Stores the complete upload's file as an asset (or finds the asset an interrupted earlier
+    // attempt made) and records it on the upload.
+    Result<UploadProgress> complete(Id ownerId, store::Upload upload);
 
     store::Store& m_store;
     MediaLibrary& m_library;
     std::chrono::hours m_expiry;
-    std::mutex m_mutex;           // guards m_busy
-    std::set<std::string> m_busy; // uploads with a PATCH in progress
+    std::mutex m_mutex;             // guards m_busy
+    std::condition_variable m_idle; // an upload left m_busy
+    std::set<std::string> m_busy;   // uploads with a PATCH in progress
 };
 
 // Parses tus's Upload-Metadata header into key/value pairs (values base64-decoded).

@@ -69,6 +69,15 @@ HttpClient::~HttpClient() {
     curl_easy_cleanup(static_cast<CURL*>(m_curl));
 }
 
+std::unique_ptr<HttpClient> HttpClient::withSameSettings() const {
+    auto copy = std::make_unique<HttpClient>();
+    copy->m_tls = m_tls;
+    copy->m_bearer = m_bearer;
+    copy->m_connectTimeoutMs = m_connectTimeoutMs;
+    copy->m_stallTimeoutS = m_stallTimeoutS;
+    return copy;
+}
+
 Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
     auto* curl = static_cast<CURL*>(m_curl);
     curl_easy_reset(curl);

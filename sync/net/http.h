@@ -50,6 +50,9 @@ public:
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
+    // A new client (its own connection) with this one's TLS, bearer and timeouts.
+    std::unique_ptr<HttpClient> withSameSettings() const;
+
     void setTls(TlsOptions tls) { m_tls = std::move(tls); }
     void setBearer(std::string token) { m_bearer = std::move(token); }
     // Limits: connect within connectTimeoutMs; abort when fewer than 1 byte/s flows for

@@ -5,9 +5,11 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 namespace json = boost::json;
 
@@ -55,13 +57,37 @@ Result<UploadReport> Uploader::run(std::uint64_t now) {
         return jobs.status();
     UploadReport report;
     PINHOLE_TRY(skipKnown(*jobs, report));
-    for (auto& job : *jobs) {
-        const Status s = upload(job, report, now);
-        if (s.code() == Code::Unavailable || s.code() == Code::Unauthenticated || s.code() == Code::Untrusted)
-            return s; // the server is gone or we're signed out: stop, keep what is done
-        if (!s)
-            return s;
+
+    // Lanes take the next due upload until none is left or one fails: a failure (the server is
+    // gone, we're signed out, the store failed) stops every lane; what is done stays done.
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stopped{false};
+    Status failure;
+    const auto lane = [&](net::HttpClient& http) {
+        while (!stopped) {
+            const std::size_t i = next++;
+            if (i >= jobs->size())
+                return;
+            Status s = upload((*jobs)[i], http, report, now);
+            if (!s) {
+                std::lock_guard lock(m_mutex);
+                if (!stopped.exchange(true))
+                    failure = std::move(s);
+            }
+        }
+    };
+    const int lanes = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(m_parallelism), jobs->size()));
+    std::vector<std::unique_ptr<net::HttpClient>> clients;
+    std::vector<std::thread> threads;
+    for (int i = 1; i < lanes; ++i) {
+        clients.push_back(m_http.withSameSettings());
+        threads.emplace_back(lane, std::ref(*clients.back()));
     }
+    lane(m_http);
+    for (auto& t : threads)
+        t.join();
+    if (!failure)
+        return failure;
     return report;
 }
 
@@ -112,18 +138,19 @@ Status Uploader::skipKnown(std::vector<Job>& jobs, UploadReport& report) {
     return Status::ok();
 }
 
-Status Uploader::create(Job& job) {
+Status Uploader::create(Job& job, net::HttpClient& http) {
     auto headers = kTus;
     headers.emplace_back("Upload-Length", std::to_string(job.size));
     headers.emplace_back("Upload-Metadata", "filename " + base64(job.sha256.substr(0, 16) + ".jpg") + ",sha256 " +
                                                 base64(hexToBytes(job.sha256)));
-    auto r = m_http.send({"POST", url("/api/pinhole/v1/uploads"), headers, {}});
+    auto r = http.send({"POST", url("/api/pinhole/v1/uploads"), headers, {}});
     if (!r)
         return r.status();
     if (r->status != 201 || !r->header("location"))
         return net::errorOf(*r, "creating the upload");
     job.location = net::pathOf(*r->header("location"));
     job.offset = 0;
+    std::lock_guard lock(m_mutex);
     return m_store.db()
         .prepare("UPDATE uploads SET state = 'uploading', location = ?, upload_offset = 0, updated_at = ? "
                  "WHERE asset_id = ?")
@@ -133,14 +160,14 @@ Status Uploader::create(Job& job) {
         .run();
 }
 
-Status Uploader::resumeOffset(Job& job) {
-    auto r = m_http.send({"HEAD", url(job.location), kTus, {}});
+Status Uploader::resumeOffset(Job& job, net::HttpClient& http) {
+    auto r = http.send({"HEAD", url(job.location), kTus, {}});
     if (!r)
         return r.status();
     if (r->status == 404 || r->status == 410) { // expired or removed: start over
         logTo(m_log, LogLevel::Info, "upload_expired", job.sha256);
         job.location.clear();
-        return create(job);
+        return create(job, http);
     }
     if (r->status != 200 || !r->header("upload-offset"))
         return net::errorOf(*r, "asking where the upload stands");
@@ -150,6 +177,7 @@ Status Uploader::resumeOffset(Job& job) {
 }
 
 Status Uploader::park(const Job& job, const std::string& reason, UploadReport& report) {
+    std::lock_guard lock(m_mutex);
     logTo(m_log, LogLevel::Warning, "upload_parked", job.sha256 + ": " + reason);
     ++report.parked;
     return m_store.db()
@@ -161,6 +189,7 @@ Status Uploader::park(const Job& job, const std::string& reason, UploadReport& r
 }
 
 Status Uploader::failTransiently(const Job& job, const std::string& reason, std::uint64_t now) {
+    std::lock_guard lock(m_mutex);
     logTo(m_log, LogLevel::Warning, "upload_retry", job.sha256 + ": " + reason);
     return m_store.db()
         .prepare("UPDATE uploads SET attempts = attempts + 1, next_attempt_at = ?1, reason = ?2, updated_at = ?3, "
@@ -173,7 +202,8 @@ Status Uploader::failTransiently(const Job& job, const std::string& reason, std:
         .run();
 }
 
-Status Uploader::finish(const Job& job, const std::string& serverId) {
+Status Uploader::finish(const Job& job, const std::string& serverId, UploadReport& report) {
+    std::lock_guard lock(m_mutex);
     store::Transaction tx(m_store.db());
     PINHOLE_TRY(tx.status());
     PINHOLE_TRY(m_store.db()
@@ -188,13 +218,16 @@ Status Uploader::finish(const Job& job, const std::string& serverId) {
                     .bind(1, serverId)
                     .bind(2, job.assetId)
                     .run());
-    return tx.commit();
+    PINHOLE_TRY(tx.commit());
+    ++report.uploaded;
+    return Status::ok();
 }
 
-Status Uploader::upload(Job& job, UploadReport& report, std::uint64_t now) {
+Status Uploader::upload(Job& job, net::HttpClient& http, UploadReport& report, std::uint64_t now) {
     // Any of the places the bytes were imported from will do, if it still holds them.
     std::string source;
     {
+        std::lock_guard lock(m_mutex);
         auto q = m_store.db().prepare("SELECT path FROM asset_files WHERE asset_id = ? ORDER BY path");
         q.bind(1, job.assetId);
         for (;;) {
@@ -213,58 +246,58 @@ Status Uploader::upload(Job& job, UploadReport& report, std::uint64_t now) {
     if (source.empty())
         return park(job, "the file is no longer where it was imported from", report);
 
-    Status s = job.location.empty() ? create(job) : resumeOffset(job);
-    if (s && job.offset >= job.size && !job.serverId.empty()) { // we died after the last PATCH
-        PINHOLE_TRY(finish(job, job.serverId));
-        ++report.uploaded;
-        return Status::ok();
-    }
+    Status s = job.location.empty() ? create(job, http) : resumeOffset(job, http);
+    if (s && job.offset >= job.size && !job.serverId.empty()) // we died after the last PATCH
+        return finish(job, job.serverId, report);
     std::ifstream in(source, std::ios::binary);
     std::string chunk;
-    while (s && job.offset < job.size) {
+    // Every byte acknowledged but no asset named (HEAD during, or after a crash in, the server's
+    // storing of the file): one more, empty PATCH at the end waits for that or finishes it.
+    while (s && (job.offset < job.size || job.serverId.empty())) {
         const std::int64_t n = std::min(m_chunkSize, job.size - job.offset);
         chunk.resize(static_cast<std::size_t>(n));
         in.seekg(job.offset);
-        if (!in.read(chunk.data(), n))
+        if (n > 0 && !in.read(chunk.data(), n))
             return park(job, "cannot read " + source, report);
         auto headers = kTus;
         headers.emplace_back("Content-Type", "application/offset+octet-stream");
         headers.emplace_back("Upload-Offset", std::to_string(job.offset));
         headers.emplace_back("Upload-Checksum", "sha256 " + base64(hexToBytes(sha256Hex(chunk))));
-        auto r = m_http.send({"PATCH", url(job.location), headers, chunk});
+        auto r = http.send({"PATCH", url(job.location), headers, chunk});
         if (!r) {
             s = r.status();
             break;
         }
         if (r->status == 409) { // another offset on the server: ask it, then go on from there
-            s = resumeOffset(job);
+            s = resumeOffset(job, http);
             continue;
         }
         if (r->status != 204 || !r->header("upload-offset")) {
             s = net::errorOf(*r, "uploading " + fileName(source));
             break;
         }
-        report.bytesSent += n;
         job.offset = std::stoll(*r->header("upload-offset"));
-        PINHOLE_TRY(m_store.db()
-                        .prepare("UPDATE uploads SET upload_offset = ?, updated_at = ? WHERE asset_id = ?")
-                        .bind(1, job.offset)
-                        .bind(2, i64(wallMillis()))
-                        .bind(3, job.assetId)
-                        .run());
-        if (m_progress)
-            m_progress({job.sha256, job.offset, job.size});
+        {
+            std::lock_guard lock(m_mutex);
+            report.bytesSent += n;
+            PINHOLE_TRY(m_store.db()
+                            .prepare("UPDATE uploads SET upload_offset = ?, updated_at = ? WHERE asset_id = ?")
+                            .bind(1, job.offset)
+                            .bind(2, i64(wallMillis()))
+                            .bind(3, job.assetId)
+                            .run());
+            if (m_progress)
+                m_progress({job.sha256, job.offset, job.size});
+        }
         if (job.offset >= job.size) {
             auto id = r->header("pinhole-asset-id");
             if (!id)
                 return park(job, "the server finished the upload without naming the asset", report);
-            PINHOLE_TRY(finish(job, *id));
-            ++report.uploaded;
-            return Status::ok();
+            return finish(job, *id, report);
         }
     }
-    if (s) // HEAD says complete, yet names no asset
-        return park(job, "the server has the whole upload but names no asset", report);
+    if (s) // a HEAD after a 409 found the upload finished and named its asset
+        return finish(job, job.serverId, report);
     switch (s.code()) {
     case Code::Unavailable: return s; // no answer at all: nothing to count, resume next time
     case Code::Internal:              // a 5xx

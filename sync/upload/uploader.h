@@ -4,8 +4,13 @@
 // crash or a network cut the upload continues (HEAD asks the server where) instead of
 // starting over.
 //
-// Threading: an Uploader is used by one thread (the sync worker), with its own store
-// connection and HTTP client.
+// Several uploads run at once (setParallelism, default 3 lanes, each with its own connection):
+// the server's per-file work (durable write, hashing, storing) of one overlaps the transfer of
+// the next, which more than doubles an import's throughput on loopback (bench/ingest.sh).
+//
+// Threading: run() is called by one thread (the sync worker), with its own store connection
+// and HTTP client; it starts the extra lanes itself and joins them before returning. The store
+// connection, the report and the progress callback are used under one mutex.
 #pragma once
 
 #include "core/log.h"
@@ -13,8 +18,10 @@
 #include "net/http.h"
 #include "store/localstore.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 
 namespace pinhole::sync {
@@ -50,16 +57,20 @@ class Uploader {
 public:
     static constexpr int kMaxAttempts = 8;
     static constexpr std::int64_t kDefaultChunkSize = 8 << 20;
+    static constexpr int kDefaultParallelism = 3;
 
     Uploader(store::LocalStore& store, net::HttpClient& http, std::string baseUrl, LogSink log = {})
         : m_store(store), m_http(http), m_base(std::move(baseUrl)), m_log(std::move(log)) {}
 
     void setChunkSize(std::int64_t bytes) { m_chunkSize = bytes; }
-    // Called after every acknowledged chunk, on the uploading thread.
+    // Uploads at once (1..16).
+    void setParallelism(int lanes) { m_parallelism = std::clamp(lanes, 1, 16); }
+    // Called after every acknowledged chunk, on one of the uploading threads, never two at once.
     void onProgress(std::function<void(const UploadProgress&)> fn) { m_progress = std::move(fn); }
 
-    // Uploads everything due. Stops early with Code::Unavailable when the server can't be
-    // reached (progress so far is kept) and Code::Unauthenticated on 401.
+    // Uploads everything due. Stops early (all lanes, after their current request) with
+    // Code::Unavailable when the server can't be reached (progress so far is kept) and
+    // Code::Unauthenticated on 401.
     Result<UploadReport> run(std::uint64_t now);
 
 private:
@@ -74,12 +85,12 @@ private:
     };
     Result<std::vector<Job>> due(std::uint64_t now);
     Status skipKnown(std::vector<Job>& jobs, UploadReport& report);
-    Status upload(Job& job, UploadReport& report, std::uint64_t now);
-    Status create(Job& job);
-    Status resumeOffset(Job& job);
+    Status upload(Job& job, net::HttpClient& http, UploadReport& report, std::uint64_t now);
+    Status create(Job& job, net::HttpClient& http);
+    Status resumeOffset(Job& job, net::HttpClient& http);
     Status park(const Job& job, const std::string& reason, UploadReport& report);
     Status failTransiently(const Job& job, const std::string& reason, std::uint64_t now);
-    Status finish(const Job& job, const std::string& serverId);
+    Status finish(const Job& job, const std::string& serverId, UploadReport& report);
     std::string url(const std::string& path) const { return m_base + path; }
 
     store::LocalStore& m_store;
@@ -87,7 +98,9 @@ private:
     std::string m_base;
     LogSink m_log;
     std::int64_t m_chunkSize = kDefaultChunkSize;
+    int m_parallelism = kDefaultParallelism;
     std::function<void(const UploadProgress&)> m_progress;
+    std::mutex m_mutex; // the store connection, the report, the progress callback
 };
 
 } // namespace pinhole::sync

@@ -1,6 +1,6 @@
 // The media pipeline through the real pinholed: tus uploads that resume (after a refused PATCH,
-// a connection cut mid-request and a server restart) and verify checksums, deduplication, refusal of what is not a usable image, the
-// Mastodon media endpoints, and /media/<id>/<variant> with its caching, ranges and privacy.
+// a connection cut mid-request and a server restart) and verify checksums, deduplication, refusal of what is not a
+// usable image, the Mastodon media endpoints, and /media/<id>/<variant> with its caching, ranges and privacy.
 #include "httpclient.h"
 #include "serverprocess.h"
 
@@ -51,7 +51,9 @@ QByteArray pngChunk(const QByteArray& type, const QByteArray& data) {
     return length + type + data + crc32(type + data);
 }
 
-QByteArray sha256Hex(const QByteArray& data) { return QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex(); }
+QByteArray sha256Hex(const QByteArray& data) {
+    return QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex();
+}
 
 } // namespace
 
@@ -59,14 +61,15 @@ class TestMedia : public QObject {
     Q_OBJECT
     ServerProcess m_server;
     QTemporaryDir m_dir;
-    QString m_photo;    // a JPEG with camera data and GPS
+    QString m_photo; // a JPEG with camera data and GPS
     QString m_token;
     QString m_strangerToken;
 
     HttpReply createUpload(HttpClient& http, qint64 length, const QByteArray& sha = {}) {
         Headers h{{"Tus-Resumable", "1.0.0"}, {"Upload-Length", QByteArray::number(length)}};
         if (!sha.isEmpty())
-            h.append({"Upload-Metadata", "filename " + QByteArray("photo.jpg").toBase64() + ",sha256 " + sha.toBase64()});
+            h.append(
+                {"Upload-Metadata", "filename " + QByteArray("photo.jpg").toBase64() + ",sha256 " + sha.toBase64()});
         return http.send("POST", "/api/pinhole/v1/uploads", {}, {}, h);
     }
     HttpReply patch(HttpClient& http, const QString& location, qint64 offset, const QByteArray& chunk,
@@ -101,15 +104,17 @@ class TestMedia : public QObject {
     HttpReply postMultipart(HttpClient& http, const QString& path, const QByteArray& file, const QByteArray& name) {
         const QByteArray boundary = "pinholeTestBoundary";
         QByteArray body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name +
-                          "\"\r\n\r\n" + file + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; "
-                          "name=\"description\"\r\n\r\nA test photo\r\n--" + boundary + "--\r\n";
+                          "\"\r\n\r\n" + file + "\r\n--" + boundary +
+                          "\r\nContent-Disposition: form-data; "
+                          "name=\"description\"\r\n\r\nA test photo\r\n--" +
+                          boundary + "--\r\n";
         return http.send("POST", path, body, "multipart/form-data; boundary=" + boundary);
     }
     QJsonObject waitReady(HttpClient& http, const QString& assetId) {
         QJsonObject asset;
         [&] {
-            QTRY_VERIFY_WITH_TIMEOUT((asset = http.get("/api/pinhole/v1/assets/" + assetId).json())["state"] != "processing",
-                                     60000);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                (asset = http.get("/api/pinhole/v1/assets/" + assetId).json())["state"] != "processing", 60000);
         }();
         return asset;
     }
@@ -143,8 +148,8 @@ private slots:
         m_photo = m_dir.filePath("photo.jpg");
         QVERIFY(run("convert", {"-size", "1600x1200", "plasma:red-blue", "-quality", "92", m_photo}));
         QVERIFY(run("exiftool", {"-overwrite_original", "-Make=Pinhole Optics", "-Model=Test Camera",
-                                 "-DateTimeOriginal=2024:05:01 14:03:22", "-GPSLatitude=48.8584",
-                                 "-GPSLatitudeRef=N", "-GPSLongitude=2.2945", "-GPSLongitudeRef=E", m_photo}));
+                                 "-DateTimeOriginal=2024:05:01 14:03:22", "-GPSLatitude=48.8584", "-GPSLatitudeRef=N",
+                                 "-GPSLongitude=2.2945", "-GPSLongitudeRef=E", m_photo}));
     }
 
     void optionsAdvertisesTheTusExtensions() {
@@ -199,6 +204,41 @@ private slots:
         QCOMPARE(sha256Hex(original.body), sha256Hex(bytes));
     }
 
+    // The state a crash leaves between the last bytes' acknowledgement and the storing of the
+    // file: every byte is there, no asset. HEAD says so (no asset id), and an empty PATCH at the
+    // end stores the file and names the asset, instead of the upload being stuck for good.
+    void allBytesWithoutAnAssetIsFinishedByAnEmptyPatch() {
+        QByteArray bytes = readFile(m_photo);
+        bytes.append("crash-window"); // other bytes than the other tests' uploads: a new asset
+        HttpClient http(m_server.baseUrl(), m_token);
+        const HttpReply created = createUpload(http, bytes.size(), sha256Hex(bytes));
+        QCOMPARE(created.status, 201);
+        const QString path = QUrl(QString::fromUtf8(created.header("location"))).path();
+        const QString id = path.section('/', -1);
+        QCOMPARE(patch(http, m_server.baseUrl() + path, 0, bytes.left(100000)).status, 204);
+        QCOMPARE(m_server.stop(), 0);
+        QFile part(m_server.dataDir() + "/uploads/" + id + ".part");
+        QVERIFY(part.open(QIODevice::Append));
+        part.write(bytes.mid(100000));
+        part.close();
+        QVERIFY(
+            run("sqlite3", {m_server.dataDir() + "/pinhole.db",
+                            QString("UPDATE uploads SET \"offset\" = %1 WHERE id = '%2'").arg(bytes.size()).arg(id)}));
+        QVERIFY(m_server.start());
+
+        HttpClient again(m_server.baseUrl(), m_token);
+        const HttpReply head = again.send("HEAD", path, {}, {}, {{"Tus-Resumable", "1.0.0"}});
+        QCOMPARE(head.header("upload-offset").toLongLong(), bytes.size());
+        QVERIFY(head.header("pinhole-asset-id").isEmpty());
+        const HttpReply done = patch(again, m_server.baseUrl() + path, bytes.size(), QByteArray());
+        QCOMPARE(done.status, 204);
+        const QString assetId = QString::fromUtf8(done.header("pinhole-asset-id"));
+        QVERIFY(!assetId.isEmpty());
+        QCOMPARE(sha256Hex(again.get("/media/" + assetId + "/original").body), sha256Hex(bytes));
+        // Bytes past the end are still refused.
+        QCOMPARE(patch(again, m_server.baseUrl() + path, bytes.size(), "x").status, 409);
+    }
+
     void wrongChunkChecksumIsRefusedAndNothingStored() {
         const QByteArray bytes = readFile(m_photo);
         HttpClient http(m_server.baseUrl(), m_token);
@@ -219,7 +259,8 @@ private slots:
         const HttpReply done = patch(http, QString::fromUtf8(created.header("location")), 0, bytes);
         QCOMPARE(done.status, 460);
         QVERIFY(done.header("pinhole-asset-id").isEmpty());
-        const HttpReply check = http.postJson("/api/pinhole/v1/assets/check", {{"sha256", QJsonArray{QString(sha256Hex(bytes))}}});
+        const HttpReply check =
+            http.postJson("/api/pinhole/v1/assets/check", {{"sha256", QJsonArray{QString(sha256Hex(bytes))}}});
         QCOMPARE(check.json()["existing"].toArray().size(), 0);
     }
 
@@ -386,9 +427,10 @@ private slots:
         QVERIFY(!created.json()["url"].isNull());
         QVERIFY(!created.json()["preview_url"].isNull());
         const QString id = created.json()["id"].toString();
-        const HttpReply updated = http.send("PUT", "/api/v1/media/" + id,
-                                            QJsonDocument(QJsonObject{{"description", "New words"}, {"focus", "0.5,-0.25"}}).toJson(),
-                                            "application/json");
+        const HttpReply updated =
+            http.send("PUT", "/api/v1/media/" + id,
+                      QJsonDocument(QJsonObject{{"description", "New words"}, {"focus", "0.5,-0.25"}}).toJson(),
+                      "application/json");
         QCOMPARE(updated.status, 200);
         QCOMPARE(updated.json()["description"].toString(), QString("New words"));
         QCOMPARE(updated.json()["meta"].toObject()["focus"].toObject()["y"].toDouble(), -0.25);
