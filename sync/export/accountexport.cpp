@@ -261,7 +261,7 @@ Result<json::array> AccountExporter::posts(const std::string& accountId,
         json::array comments;
         for (const auto& d : arrayOf(objectOf(*context), "descendants")) {
             const auto& c = objectOf(d);
-            const auto& account = objectOf(c.contains("account") ? c.at("account") : json::value());
+            const auto& account = fieldObject(c, "account");
             comments.push_back(json::object{
                 {"source_id", stringOf(c, "id")},
                 {"created_at", stringOf(c, "created_at")},
@@ -299,7 +299,7 @@ Result<ExportReport> AccountExporter::run(const std::string& dir) {
         return me.status();
     const auto& account = objectOf(*me);
     const std::string accountId = stringOf(account, "id");
-    const auto& source = objectOf(account.contains("source") ? account.at("source") : json::value());
+    const auto& source = fieldObject(account, "source");
     PINHOLE_TRY(writeJsonAtomically((fs::path(dir) / kAccountFile).string(),
                                     json::object{
                                         {"username", stringOf(account, "username")},
@@ -332,14 +332,19 @@ Result<ExportReport> AccountExporter::run(const std::string& dir) {
             continue;
         }
         // The sidecar: the server's XMP rendering of the photo's annotations.
-        const std::string sidecar = *file + ".xmp";
+        // The server answers an empty body for a photo without annotations XMP can hold.
+        std::string sidecar = *file + ".xmp";
         auto xmp = m_api.send({"GET", "/api/pinhole/v1/assets/" + id + "/xmp", {}, {}});
-        if (xmp) {
+        if (xmp && xmp->body.empty()) {
+            fs::remove(fs::path(dir) / sidecar, ec);
+            sidecar.clear();
+        } else if (xmp) {
             PINHOLE_TRY(writeFileAtomically((fs::path(dir) / sidecar).string(), xmp->body));
             ++report.sidecars;
         } else if (xmp.status().code() == Code::Unprocessable) {
             // XMP cannot hold it (a tag level with '|'): annotations.json still does.
             report.warnings.push_back("no XMP sidecar for " + *file + ": " + xmp.status().message());
+            sidecar.clear();
         } else {
             return xmp.status();
         }
@@ -366,7 +371,7 @@ Result<ExportReport> AccountExporter::run(const std::string& dir) {
         json::object entry{
             {"sha256", sha},
             {"file", *file},
-            {"sidecar", sidecar},
+            {"sidecar", sidecar.empty() ? json::value(nullptr) : json::value(sidecar)},
             {"title", stringOf(asset, "title")},
             {"description", stringOf(asset, "description")},
             {"favourite", boolOf(asset, "favourite")},

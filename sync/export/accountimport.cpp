@@ -452,7 +452,7 @@ Status ExportImporter::importPosts(const std::string& dir, ImportExportReport& r
             return context.status();
         for (const auto& d : arrayOf(objectOf(*context), "descendants")) {
             const auto& c = objectOf(d);
-            const auto& account = objectOf(valueOr(c, "account", json::object{}));
+            const auto& account = fieldObject(c, "account");
             if (stringOf(account, "id") == m_accountId)
                 present.insert(stringOf(c, "in_reply_to_id") + "\x1f" + stringOf(c, "text"));
         }

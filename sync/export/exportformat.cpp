@@ -113,4 +113,10 @@ const json::object& objectOf(const json::value& v) {
     return v.is_object() ? v.as_object() : kEmpty;
 }
 
+const json::object& fieldObject(const json::object& o, std::string_view key) {
+    static const json::object kEmpty;
+    const auto* v = o.if_contains(key);
+    return v ? objectOf(*v) : kEmpty;
+}
+
 } // namespace pinhole::sync::exporting

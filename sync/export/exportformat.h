@@ -52,6 +52,8 @@ std::string stringOf(const boost::json::object& o, std::string_view key);
 std::optional<std::string> optionalStringOf(const boost::json::object& o, std::string_view key);
 bool boolOf(const boost::json::object& o, std::string_view key);
 const boost::json::array& arrayOf(const boost::json::object& o, std::string_view key);
+// REQUIRES: `v` (or `o`) outlives the reference answered.
 const boost::json::object& objectOf(const boost::json::value& v);
+const boost::json::object& fieldObject(const boost::json::object& o, std::string_view key);
 
 } // namespace pinhole::sync::exporting
