@@ -93,8 +93,8 @@ AccountView viewOf(const QString& baseUrl, const QString& token) {
     const QJsonArray statuses =
         http.get("/api/v1/accounts/" + me.value("id").toString() + "/statuses?exclude_replies=true&limit=40")
             .jsonArray();
-    for (auto it = statuses.crbegin(); it != statuses.crend(); ++it) {
-        const QJsonObject s = it->toObject();
+    for (qsizetype i = statuses.size() - 1; i >= 0; --i) {
+        const QJsonObject s = statuses.at(i).toObject();
         QStringList shas;
         for (const auto& m : s.value("media_attachments").toArray())
             shas << shaById.value(m.toObject().value("id").toString());
@@ -163,7 +163,7 @@ private slots:
         for (int i = 0; i < 3; ++i)
             QVERIFY(!makeJpeg(photos, QString("p%1.jpg").arg(i), 120 + i, 80).isEmpty());
         QVERIFY(!makeJpeg(photos, "big.jpg", 4000, 3000).isEmpty()); // > 8 MiB: several ranges
-        for (const QString& name : {"p0.jpg", "p1.jpg", "p2.jpg", "big.jpg"})
+        for (const char* name : {"p0.jpg", "p1.jpg", "p2.jpg", "big.jpg"})
             m_shas << sha256Of(photos + "/" + name);
         const Run imported = cli(m_profileA, {"import", photos});
         QVERIFY2(imported.exitCode == 0, qPrintable(reason(imported)));
