@@ -2,7 +2,7 @@
 // server A (photos, titles, albums in order, annotations, posts with comments, profile) and
 // imported into a fresh account on server B reads the same on B; the originals in the export
 // are byte-identical; an export continues after a kill or a partial download; an import run
-// twice creates nothing twice.
+// twice, or killed and run again, creates nothing twice.
 #include "core/digest.h"
 #include "httpclient.h"
 #include "serverprocess.h"
@@ -348,6 +348,34 @@ private slots:
         QCOMPARE(after.albumMembers, before.albumMembers);
         QCOMPARE(after.posts, before.posts);
         QCOMPARE(after.comments, before.comments);
+    }
+
+    void anImportKilledMidwayFinishesOnTheNextRunWithNothingTwice() {
+        ServerProcess c{"[auth]\nlogin_attempts_per_address = 1000\n"};
+        QVERIFY(c.start());
+        QVERIFY(c.createUser("alice", kPassword));
+        const QString profile = login(c, "c");
+        QVERIFY(!profile.isEmpty());
+        HttpClient http(c.baseUrl(), token(c));
+        QProcess p;
+        p.start(PINHOLE_CLI_PATH, {"--profile", profile, "import-export", m_export});
+        QVERIFY(p.waitForStarted());
+        // Killed once the first photo is on C (or, if the run ended first, not at all: the end
+        // state must be the same either way).
+        QTRY_VERIFY_WITH_TIMEOUT(!http.get("/api/pinhole/v1/assets").json().value("assets").toArray().isEmpty() ||
+                                     p.state() == QProcess::NotRunning,
+                                 120000);
+        p.kill();
+        p.waitForFinished();
+        const Run r = cli(profile, {"import-export", m_export});
+        QVERIFY2(r.exitCode == 0, qPrintable(reason(r)));
+        const AccountView a = viewOf(m_a.baseUrl(), token(m_a));
+        const AccountView got = viewOf(c.baseUrl(), token(c));
+        QCOMPARE(got.assets.keys(), a.assets.keys());
+        QCOMPARE(got.annotations, a.annotations);
+        QCOMPARE(got.albumMembers, a.albumMembers);
+        QCOMPARE(got.posts, a.posts); // each post once
+        QCOMPARE(got.comments["Bergen mornings #boats"], QStringList{"alice: More soon"});
     }
 
     void importExportRefusesAFolderThatIsNoExport() {
