@@ -117,13 +117,15 @@ Result<std::string> AccountExporter::fetchOriginal(const std::string& dir, const
         net::HttpRequest request{"GET", "/media/" + id + "/original", {}, {}};
         request.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-" +
                                                   std::to_string(offset + kRangeBytes - 1));
-        auto response = m_api.send(request);
-        if (!response && response.status().message().find("HTTP 416") != std::string::npos) {
+        auto response = m_api.exchange(request);
+        if (!response)
+            return response.status();
+        if (response->status == 416) {
             total = offset; // the part file is whole already
             break;
         }
-        if (!response)
-            return response.status();
+        if (response->status != 200 && response->status != 206)
+            return net::errorOf(*response, "GET /media/" + id + "/original");
         if (response->status == 200) { // no range support: the whole file
             std::error_code ec;
             fs::remove(part, ec);

@@ -27,21 +27,24 @@ Result<ApiClient> ApiClient::fromStore(store::LocalStore& store) {
     return ApiClient(*url, *token, store.meta("pinned_key").value_or(""));
 }
 
-Result<net::HttpResponse> ApiClient::send(net::HttpRequest request) {
-    const std::string path = request.url;
-    request.url = m_base + path;
+Result<net::HttpResponse> ApiClient::exchange(net::HttpRequest request) {
+    request.url = m_base + request.url;
     for (int attempt = 0;; ++attempt) {
         auto response = m_http->send(request);
-        if (!response)
-            return response.status();
-        if (response->status >= 200 && response->status < 300)
-            return std::move(response).value();
-        if (response->status == 429 && attempt < kRateLimitRetries) {
-            std::this_thread::sleep_for(std::chrono::seconds(response->retryAfterSeconds().value_or(1)));
-            continue;
-        }
-        return net::errorOf(*response, request.method + " " + path);
+        if (!response || response->status != 429 || attempt >= kRateLimitRetries)
+            return response;
+        std::this_thread::sleep_for(std::chrono::seconds(response->retryAfterSeconds().value_or(1)));
     }
+}
+
+Result<net::HttpResponse> ApiClient::send(net::HttpRequest request) {
+    const std::string what = request.method + " " + request.url;
+    auto response = exchange(std::move(request));
+    if (!response)
+        return response.status();
+    if (response->status >= 200 && response->status < 300)
+        return std::move(response).value();
+    return net::errorOf(*response, what);
 }
 
 Result<json::value> ApiClient::getJson(const std::string& path) {

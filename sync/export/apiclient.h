@@ -33,6 +33,9 @@ public:
     // Any request; a 2xx answer is returned, anything else is a Status naming `path`. A 429 is
     // waited out (Retry-After) a few times before it is returned.
     Result<net::HttpResponse> send(net::HttpRequest request);
+    // As send(), but any HTTP answer is returned as it is (for a caller that handles statuses
+    // such as 416 itself); a Status only when there was no answer.
+    Result<net::HttpResponse> exchange(net::HttpRequest request);
 
 private:
     std::string m_base;
