@@ -19,6 +19,7 @@ namespace {
 
 constexpr int kAssetPage = 200;
 constexpr int kStatusPage = 40;
+constexpr int kAnnotationPage = 500;
 constexpr std::size_t kAlbumAddBatch = 1000;
 constexpr std::size_t kOperationBatch = 1000;
 constexpr int kProcessingPollMs = 500;
@@ -45,6 +46,27 @@ json::value valueOr(const json::object& o, std::string_view key, json::value fal
 }
 
 } // namespace
+
+Result<json::array> ExportImporter::annotationsOf(const std::string& assetId) {
+    json::array all;
+    std::string after;
+    for (;;) {
+        std::string path =
+            "/api/pinhole/v1/assets/" + assetId + "/annotations?limit=" + std::to_string(kAnnotationPage);
+        if (!after.empty())
+            path += "&after_id=" + after;
+        auto page = m_api.getJson(path);
+        if (!page)
+            return page.status();
+        if (!page->is_array() || page->as_array().empty())
+            return all;
+        for (const auto& a : page->as_array())
+            all.push_back(a);
+        if (page->as_array().size() < static_cast<std::size_t>(kAnnotationPage))
+            return all;
+        after = stringOf(objectOf(page->as_array().back()), "id");
+    }
+}
 
 void ExportImporter::progress(const std::string& stage, int done, int total, const std::string& detail) {
     if (m_progress)
@@ -317,12 +339,33 @@ Status ExportImporter::importAnnotations(const std::string& dir, ImportExportRep
     }
 
     // One batch operation per schema: it replaces what the previous import wrote, atomically.
+    // An annotation the photo has here already, written otherwise (by hand, by sync, by an XMP
+    // import — say the export is imported into the account it came from), is not added again.
     std::map<std::string, json::array> itemsBySchema;
+    std::map<std::string, std::vector<std::pair<std::string, json::value>>> presentByAsset;
     for (const auto& a : arrayOf(root, "annotations")) {
         const auto& row = objectOf(a);
         auto asset = m_assetBySha.find(stringOf(row, "asset_sha256"));
         if (asset == m_assetBySha.end())
             continue; // its photo could not be imported (reported there)
+        const std::string assetId = stringOf(asset->second, "id");
+        if (!presentByAsset.count(assetId)) {
+            auto& present = presentByAsset[assetId];
+            auto here = annotationsOf(assetId);
+            if (!here)
+                return here.status();
+            for (const auto& h : *here)
+                if (stringOf(objectOf(h), "writer") != kWriter)
+                    present.emplace_back(stringOf(objectOf(h), "schema"), valueOr(objectOf(h), "payload", nullptr));
+        }
+        auto& present = presentByAsset[assetId];
+        const auto same = std::find_if(present.begin(), present.end(), [&](const auto& p) {
+            return p.first == stringOf(row, "schema") && p.second == valueOr(row, "payload", json::object{});
+        });
+        if (same != present.end()) {
+            present.erase(same);
+            continue;
+        }
         itemsBySchema[stringOf(row, "schema")].push_back(json::object{
             {"asset_id", stringOf(asset->second, "id")},
             {"version", valueOr(row, "schema_version", 1)},

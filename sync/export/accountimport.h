@@ -7,7 +7,8 @@
 // Idempotent: running it twice creates nothing twice. Photos are matched by SHA-256, albums by
 // name, posts by caption and photos, comments by text under their post; annotations are written
 // as one batch operation per schema under the writer "pinhole-import", and a batch replaces the
-// previous import's (docs/annotations.md), so a second run leaves the same set.
+// previous import's (docs/annotations.md), so a second run leaves the same set; one the photo
+// has already (written by hand, or the export imported into its own account) is not added.
 //
 // Threading: one thread; the progress callback is called on it.
 #pragma once
@@ -64,6 +65,7 @@ private:
     Status importPosts(const std::string& dir, ImportExportReport& report);
     Status waitUntilProcessed(const std::vector<std::string>& assetIds);
     Status loadServerAssets();
+    Result<boost::json::array> annotationsOf(const std::string& assetId);
     void progress(const std::string& stage, int done, int total, const std::string& detail = {});
 
     ApiClient& m_api;

@@ -2,7 +2,7 @@
 // server A (photos, titles, albums in order, annotations, posts with comments, profile) and
 // imported into a fresh account on server B reads the same on B; the originals in the export
 // are byte-identical; an export continues after a kill or a partial download; an import run
-// twice, or killed and run again, creates nothing twice.
+// twice, or killed and run again, or into the account it came from, creates nothing twice.
 #include "core/digest.h"
 #include "httpclient.h"
 #include "serverprocess.h"
@@ -343,6 +343,21 @@ private slots:
         QVERIFY2(r.out.contains("(0 uploaded, 4 already here), 0 albums created, 0 updated"), qPrintable(r.out));
         QVERIFY2(r.out.contains("0 posts created (2 already here), 0 comments created"), qPrintable(r.out));
         const AccountView after = viewOf(m_b.baseUrl(), token(m_b));
+        QCOMPARE(after.assets.keys(), before.assets.keys());
+        QCOMPARE(after.annotations, before.annotations);
+        QCOMPARE(after.albumMembers, before.albumMembers);
+        QCOMPARE(after.posts, before.posts);
+        QCOMPARE(after.comments, before.comments);
+    }
+
+    void importIntoTheSourceAccountDuplicatesNothing() {
+        const AccountView before = viewOf(m_a.baseUrl(), token(m_a));
+        const Run r = cli(m_profileA, {"import-export", m_export});
+        QVERIFY2(r.exitCode == 0, qPrintable(reason(r)));
+        QVERIFY2(r.out.contains("(0 uploaded, 4 already here), 0 albums created, 0 updated, 0 annotations, 0 posts "
+                                "created (2 already here), 0 comments created"),
+                 qPrintable(r.out));
+        const AccountView after = viewOf(m_a.baseUrl(), token(m_a));
         QCOMPARE(after.assets.keys(), before.assets.keys());
         QCOMPARE(after.annotations, before.annotations);
         QCOMPARE(after.albumMembers, before.albumMembers);
