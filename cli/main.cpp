@@ -237,10 +237,10 @@ int runImportExport(Engine& engine, const std::string& dir) {
     for (const auto& e : r->errors)
         std::cerr << "pinhole-cli: " << e << "\n";
     std::cout << "imported " << r->assets << " photos (" << r->uploaded << " uploaded, " << r->alreadyThere
-              << " already here), " << r->albumsCreated << " albums created, " << r->albumsUpdated << " updated, "
-              << r->annotations << " annotations, " << r->postsCreated << " posts created (" << r->postsExisting
-              << " already here), " << r->commentsCreated << " comments created (" << r->commentsSkipped
-              << " by others skipped)\n";
+              << " already here, " << r->restored << " restored from the trash), " << r->albumsCreated
+              << " albums created, " << r->albumsUpdated << " updated, " << r->annotations << " annotations, "
+              << r->postsCreated << " posts created (" << r->postsExisting << " already here), " << r->commentsCreated
+              << " comments created (" << r->commentsSkipped << " by others skipped)\n";
     return r->errors.empty() ? 0 : kExitError;
 }
 

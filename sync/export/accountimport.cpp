@@ -152,6 +152,15 @@ Status ExportImporter::importAssets(const std::string& dir, ImportExportReport& 
         if (auto known = m_assetBySha.find(sha); known != m_assetBySha.end()) {
             id = stringOf(known->second, "id");
             ++report.alreadyThere;
+            if (optionalStringOf(known->second, "trashed_at")) {
+                // In the library in the export, in the trash here: the export wins (a post or an
+                // album needs it out of the trash).
+                auto restored = m_api.sendJson("POST", "/api/pinhole/v1/assets/" + id + "/restore", json::object{});
+                if (!restored)
+                    return restored.status();
+                known->second = objectOf(*restored);
+                ++report.restored;
+            }
         } else {
             const std::string file = (fs::path(dir) / stringOf(entry, "file")).string();
             auto hash = sha256OfFile(file);

@@ -35,6 +35,7 @@ struct ImportExportReport {
     int assets = 0;
     int uploaded = 0;     // originals sent by this run
     int alreadyThere = 0; // the account had the bytes already
+    int restored = 0;     // of those, taken out of the trash
     int albumsCreated = 0;
     int albumsUpdated = 0; // existing albums whose members, order, cover or description changed
     int annotations = 0;   // written (replacing the previous import's batch)

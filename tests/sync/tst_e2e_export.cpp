@@ -312,7 +312,9 @@ private slots:
     void importExportRecreatesTheAccountOnAnotherServer() {
         const Run r = cli(m_profileB, {"import-export", m_export});
         QVERIFY2(r.exitCode == 0, qPrintable(reason(r)));
-        QVERIFY2(r.out.contains("imported 4 photos (4 uploaded, 0 already here), 2 albums created"), qPrintable(r.out));
+        QVERIFY2(r.out.contains(
+                     "imported 4 photos (4 uploaded, 0 already here, 0 restored from the trash), 2 albums created"),
+                 qPrintable(r.out));
 
         const AccountView a = viewOf(m_a.baseUrl(), token(m_a));
         const AccountView b = viewOf(m_b.baseUrl(), token(m_b));
@@ -340,7 +342,8 @@ private slots:
         const AccountView before = viewOf(m_b.baseUrl(), token(m_b));
         const Run r = cli(m_profileB, {"import-export", m_export});
         QVERIFY2(r.exitCode == 0, qPrintable(reason(r)));
-        QVERIFY2(r.out.contains("(0 uploaded, 4 already here), 0 albums created, 0 updated"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("(0 uploaded, 4 already here, 0 restored from the trash), 0 albums created, 0 updated"),
+                 qPrintable(r.out));
         QVERIFY2(r.out.contains("0 posts created (2 already here), 0 comments created"), qPrintable(r.out));
         const AccountView after = viewOf(m_b.baseUrl(), token(m_b));
         QCOMPARE(after.assets.keys(), before.assets.keys());
@@ -350,12 +353,27 @@ private slots:
         QCOMPARE(after.comments, before.comments);
     }
 
+    void aPhotoTrashedOnTheTargetIsRestoredByTheImport() {
+        HttpClient http(m_b.baseUrl(), token(m_b));
+        QString id;
+        for (const auto& a : http.get("/api/pinhole/v1/assets").json().value("assets").toArray())
+            if (a.toObject().value("sha256").toString() == m_shas[2]) // in an album, in no post
+                id = a.toObject().value("id").toString();
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(http.send("DELETE", "/api/pinhole/v1/assets/" + id).status, 200);
+        const Run r = cli(m_profileB, {"import-export", m_export});
+        QVERIFY2(r.exitCode == 0, qPrintable(reason(r)));
+        QVERIFY2(r.out.contains("(0 uploaded, 4 already here, 1 restored from the trash)"), qPrintable(r.out));
+        QVERIFY(http.get("/api/pinhole/v1/assets/" + id).json().value("trashed_at").isNull());
+        QCOMPARE(viewOf(m_b.baseUrl(), token(m_b)).albumMembers, viewOf(m_a.baseUrl(), token(m_a)).albumMembers);
+    }
+
     void importIntoTheSourceAccountDuplicatesNothing() {
         const AccountView before = viewOf(m_a.baseUrl(), token(m_a));
         const Run r = cli(m_profileA, {"import-export", m_export});
         QVERIFY2(r.exitCode == 0, qPrintable(reason(r)));
-        QVERIFY2(r.out.contains("(0 uploaded, 4 already here), 0 albums created, 0 updated, 0 annotations, 0 posts "
-                                "created (2 already here), 0 comments created"),
+        QVERIFY2(r.out.contains("(0 uploaded, 4 already here, 0 restored from the trash), 0 albums created, 0 updated, "
+                                "0 annotations, 0 posts created (2 already here), 0 comments created"),
                  qPrintable(r.out));
         const AccountView after = viewOf(m_a.baseUrl(), token(m_a));
         QCOMPARE(after.assets.keys(), before.assets.keys());
