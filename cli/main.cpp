@@ -5,11 +5,15 @@
 //   pinhole-cli [--profile DIR] sync [--once | --watch]
 //   pinhole-cli [--profile DIR] status
 //   pinhole-cli [--profile DIR] post FILE... --caption TEXT [--visibility public|unlisted|private]
+//   pinhole-cli [--profile DIR] export DIR
+//   pinhole-cli [--profile DIR] import-export DIR
 //
 // Exit codes: 0 done; 2 usage; 3 the server is unreachable (local work is kept and queued);
 // 4 not signed in, or the server refused the credentials or its certificate; 5 anything else.
 #include "core/digest.h"
 #include "engine/engine.h"
+#include "export/accountexport.h"
+#include "export/accountimport.h"
 
 #include <termios.h>
 #include <unistd.h>
@@ -20,6 +24,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
@@ -41,6 +46,8 @@ const char* kUsage = "usage: pinhole-cli [--profile DIR] COMMAND ...\n"
                      "  sync [--once | --watch]             one sync round (default), or keep syncing\n"
                      "  status                              pending operations, uploads, parked failures, last sync\n"
                      "  post FILE... --caption TEXT [--visibility public|unlisted|private]\n"
+                     "  export DIR                          the whole account into DIR (resumable)\n"
+                     "  import-export DIR                   an export into this account (idempotent)\n"
                      "exit codes: 0 ok, 2 usage, 3 server unreachable (work is queued), 4 not signed in or\n"
                      "refused credentials/certificate, 5 other errors\n";
 
@@ -155,6 +162,86 @@ int runImportSync(Engine& engine) {
         return fail(r.status());
     printReport(*r);
     return 0;
+}
+
+// Progress of a multi-stage command (export, import-export): a bar on a terminal, else one
+// line when a stage starts and one when it ends, so a log shows how far it got.
+class StageProgress {
+public:
+    explicit StageProgress(std::string command) : m_command(std::move(command)) {}
+    void update(const std::string& stage, int done, int total, const std::string& detail) {
+        if (stage != m_stage) {
+            endStage();
+            m_stage = stage;
+            m_bar = std::make_unique<ProgressBar>(m_command + ": " + stage);
+            if (::isatty(STDERR_FILENO) != 1)
+                std::cerr << "pinhole-cli: " << m_command << ": " << stage << " 0/" << total << "\n";
+        }
+        m_done = done;
+        m_total = total;
+        m_bar->update(done, total, detail);
+    }
+    ~StageProgress() { endStage(); }
+
+private:
+    void endStage() {
+        if (!m_bar)
+            return;
+        m_bar->finish();
+        if (::isatty(STDERR_FILENO) != 1)
+            std::cerr << "pinhole-cli: " << m_command << ": " << m_stage << " " << m_done << "/" << m_total << "\n";
+        m_bar.reset();
+    }
+    std::string m_command, m_stage;
+    std::unique_ptr<ProgressBar> m_bar;
+    int m_done = 0, m_total = 0;
+};
+
+int runExport(Engine& engine, const std::string& dir) {
+    auto api = exporting::ApiClient::fromStore(engine.store());
+    if (!api)
+        return fail(api.status());
+    exporting::AccountExporter exporter(*api);
+    StageProgress progress("export");
+    exporter.onProgress(
+        [&](const exporting::ExportProgress& p) { progress.update(p.stage, p.done, p.total, p.detail); });
+    auto r = exporter.run(dir);
+    if (!r) {
+        std::cerr << "pinhole-cli: export stopped; run it again to continue where it stopped\n";
+        return fail(r.status());
+    }
+    for (const auto& e : r->errors)
+        std::cerr << "pinhole-cli: " << e << "\n";
+    for (const auto& w : r->warnings)
+        std::cerr << "pinhole-cli: warning: " << w << "\n";
+    std::cout << "exported " << r->assets << " photos (" << r->downloaded << " downloaded, " << r->alreadyPresent
+              << " already in " << dir << ", " << r->bytesDownloaded << " bytes), " << r->sidecars << " XMP sidecars, "
+              << r->annotations << " annotations, " << r->albums << " albums, " << r->posts << " posts, " << r->comments
+              << " comments\n";
+    return r->errors.empty() ? 0 : kExitError;
+}
+
+int runImportExport(Engine& engine, const std::string& dir) {
+    auto api = exporting::ApiClient::fromStore(engine.store());
+    if (!api)
+        return fail(api.status());
+    exporting::ExportImporter importer(*api);
+    StageProgress progress("import-export");
+    importer.onProgress(
+        [&](const exporting::ImportProgress& p) { progress.update(p.stage, p.done, p.total, p.detail); });
+    auto r = importer.run(dir);
+    if (!r) {
+        std::cerr << "pinhole-cli: import stopped; running it again continues (nothing is created twice)\n";
+        return fail(r.status());
+    }
+    for (const auto& e : r->errors)
+        std::cerr << "pinhole-cli: " << e << "\n";
+    std::cout << "imported " << r->assets << " photos (" << r->uploaded << " uploaded, " << r->alreadyThere
+              << " already here, " << r->restored << " restored from the trash), " << r->albumsCreated
+              << " albums created, " << r->albumsUpdated << " updated, " << r->annotations << " annotations, "
+              << r->postsCreated << " posts created (" << r->postsExisting << " already here), " << r->commentsCreated
+              << " comments created (" << r->commentsSkipped << " by others skipped)\n";
+    return r->errors.empty() ? 0 : kExitError;
 }
 
 volatile std::sig_atomic_t g_stop = 0;
@@ -347,6 +434,14 @@ int main(int argc, char** argv) {
         if (!engine.isLoggedIn())
             return 0;
         return runImportSync(engine);
+    }
+
+    if (command == "export" || command == "import-export") {
+        if (positional.size() != 1) {
+            std::cerr << kUsage;
+            return kExitUsage;
+        }
+        return command == "export" ? runExport(engine, positional[0]) : runImportExport(engine, positional[0]);
     }
 
     std::cerr << "pinhole-cli: unknown command " << command << "\n" << kUsage;

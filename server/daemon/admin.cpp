@@ -1,5 +1,6 @@
 #include "daemon/admin.h"
 
+#include "annotations/xmpexport.h"
 #include "auth/crypto.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -9,6 +10,7 @@
 #include "http/tlscert.h"
 #include "jobs/jobqueue.h"
 #include "maintenance/backup.h"
+#include "store/accountstore.h"
 
 #include <boost/program_options.hpp>
 
@@ -16,6 +18,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -37,6 +40,8 @@ commands:
   admin jobs list              list background jobs, newest first [--state S] [--queue Q] [--limit N]
   admin jobs retry ID          run an errored or canceled job again, its attempts reset
   admin jobs cancel ID         cancel a job; a running one first finishes its current attempt
+  admin export-xmp NAME        write an XMP sidecar of every photo of the account into a folder, as a
+                               background job [--dest DIR] (default <data-dir>/exports/NAME/xmp)
   admin recount                compare the counters with a recount of their rows, report and fix
                                differences; exits 1 if any counter differed
   seed                         fill the data directory with synthetic accounts, follows and posts:
@@ -415,7 +420,57 @@ int seed(const std::vector<std::string>& args) {
     return 0;
 }
 
+// `admin export-xmp NAME`: enqueues the export-xmp job (annotations/xmpexport.h) for the running
+// server's workers (within their poll interval); its progress is DIR/progress.json and
+// `admin jobs list --queue export-xmp`.
+int adminExportXmp(const std::vector<std::string>& args) {
+    po::options_description options = commonOptions();
+    options.add_options()("dest", po::value<std::string>(), "the folder for the sidecars");
+    auto vm = parse(args, options, true);
+    if (!vm)
+        return fail(vm.status().message());
+    if (vm->count("help")) {
+        std::cout << kUsage << "\n" << options << "\n";
+        return 0;
+    }
+    if (!vm->count("name"))
+        return fail("admin export-xmp needs an account NAME");
+    auto config = buildConfig(*vm);
+    if (!config)
+        return fail(config.status().message());
+    auto store = openStore(*config);
+    if (!store)
+        return fail(store.status().message());
+    const std::string name = (*vm)["name"].as<std::string>();
+    Result<store::Account> account = [&]() -> Result<store::Account> {
+        auto db = (*store)->connection();
+        if (!db)
+            return db.status();
+        return store::accountByUsername(**db, name);
+    }();
+    if (!account)
+        return fail("admin export-xmp: no account " + name);
+    std::error_code ec;
+    const std::string dest =
+        std::filesystem::absolute(vm->count("dest") ? std::filesystem::path((*vm)["dest"].as<std::string>())
+                                                    : std::filesystem::path(config->dataDir) / "exports" / name / "xmp",
+                                  ec)
+            .string();
+    jobs::JobQueue queue(**store);
+    jobs::EnqueueOptions enqueue;
+    enqueue.exclusivityKey = "export-xmp:" + idToString(account->id); // one export of an account at a time
+    auto job = queue.enqueue(annotations::kXmpExportQueue, annotations::xmpExportPayload({account->id, dest}), enqueue);
+    if (!job)
+        return fail(job.status().message());
+    std::printf("queued export-xmp job %s: the sidecars of %s go into %s\n"
+                "progress: %s/progress.json, or `pinholed admin jobs list --queue export-xmp`\n",
+                idToString(job->id).c_str(), name.c_str(), dest.c_str(), dest.c_str());
+    return 0;
+}
+
 int admin(const std::string& command, const std::vector<std::string>& args) {
+    if (command == "export-xmp")
+        return adminExportXmp(args);
     if (command == "jobs")
         return adminJobs(args);
     if (command == "recount")

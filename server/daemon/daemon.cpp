@@ -1,6 +1,7 @@
 #include "daemon/daemon.h"
 
 #include "annotations/searchindex.h"
+#include "annotations/xmpexport.h"
 #include "auth/crypto.h"
 #include "core/log.h"
 #include "daemon/systemd.h"
@@ -78,6 +79,16 @@ Status registerLibraryJobs(jobs::WorkerPool& pool, library::LibraryService& libr
         return library.purgeIfExpired(*asset, trashedAt->as_int64());
     });
 }
+// The export-xmp job (annotations/xmpexport.h), enqueued by `pinholed admin export-xmp`.
+Status registerAnnotationJobs(jobs::WorkerPool& pool, store::Store& store, annotations::AnnotationService& service) {
+    return pool.registerHandler(annotations::kXmpExportQueue, [&store, &service](const jobs::Job& job) -> Status {
+        auto request = annotations::xmpExportRequestOf(job.payload);
+        if (!request)
+            return request.status();
+        auto done = annotations::exportAccountXmp(store, service, *request);
+        return done ? Status::ok() : done.status();
+    });
+}
 } // namespace
 
 void addEventConsumers(social::EventLog& log, const Config& config) {
@@ -131,6 +142,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     d->m_syncOps = std::make_unique<sync::OpsService>(*d->m_store, *d->m_statuses, *d->m_follows, *d->m_media);
     d->m_annotations = std::make_unique<annotations::AnnotationService>(*d->m_store, *d->m_events);
     PINHOLE_TRY(d->m_annotations->registerBuiltins());
+    PINHOLE_TRY(registerAnnotationJobs(*d->m_jobWorkers, *d->m_store, *d->m_annotations));
     d->m_library = std::make_unique<library::LibraryService>(
         *d->m_store, *d->m_events, *d->m_statuses, d->m_config.dataDir,
         std::chrono::seconds(d->m_config.trashRetentionSeconds),
