@@ -17,8 +17,6 @@ namespace pinhole::sync::exporting {
 
 namespace {
 
-constexpr int kAssetPage = 200;
-constexpr int kAnnotationPage = 500;
 constexpr int kStatusPage = 40;
 
 std::int64_t fileSize(const fs::path& path) {
@@ -69,24 +67,6 @@ json::array shasOf(const json::array& media, const std::map<std::string, std::st
 void AccountExporter::progress(const std::string& stage, int done, int total, const std::string& detail) {
     if (m_progress)
         m_progress({stage, done, total, detail});
-}
-
-Result<json::array> AccountExporter::listAssets() {
-    json::array all;
-    std::string cursor;
-    for (;;) {
-        std::string path = "/api/pinhole/v1/assets?limit=" + std::to_string(kAssetPage);
-        if (!cursor.empty())
-            path += "&cursor=" + cursor;
-        auto page = m_api.getJson(path);
-        if (!page)
-            return page.status();
-        for (const auto& a : arrayOf(objectOf(*page), "assets"))
-            all.push_back(a);
-        cursor = stringOf(objectOf(*page), "next_cursor");
-        if (cursor.empty())
-            return all;
-    }
 }
 
 Result<std::string> AccountExporter::fetchOriginal(const std::string& dir, const json::object& asset,
@@ -165,27 +145,6 @@ Result<std::string> AccountExporter::fetchOriginal(const std::string& dir, const
     return std::string(kOriginalsDir) + "/" + name;
 }
 
-Result<json::array> AccountExporter::annotationsOf(const std::string& assetId) {
-    json::array all;
-    std::string after;
-    for (;;) {
-        std::string path =
-            "/api/pinhole/v1/assets/" + assetId + "/annotations?limit=" + std::to_string(kAnnotationPage);
-        if (!after.empty())
-            path += "&after_id=" + after;
-        auto page = m_api.getJson(path);
-        if (!page)
-            return page.status();
-        if (!page->is_array() || page->as_array().empty())
-            return all;
-        for (const auto& a : page->as_array())
-            all.push_back(a);
-        after = stringOf(objectOf(page->as_array().back()), "id");
-        if (page->as_array().size() < static_cast<std::size_t>(kAnnotationPage))
-            return all;
-    }
-}
-
 Result<json::array> AccountExporter::albums(const std::map<std::string, std::string>& shaById) {
     auto list = m_api.getJson("/api/pinhole/v1/albums");
     if (!list)
@@ -196,21 +155,12 @@ Result<json::array> AccountExporter::albums(const std::map<std::string, std::str
     for (const auto& value : albums) {
         const auto& album = objectOf(value);
         const std::string id = stringOf(album, "id");
+        auto inAlbum = m_api.allAssets("album=" + id);
+        if (!inAlbum)
+            return inAlbum.status();
         json::array members;
-        std::string cursor;
-        for (;;) {
-            std::string path = "/api/pinhole/v1/assets?limit=" + std::to_string(kAssetPage) + "&album=" + id;
-            if (!cursor.empty())
-                path += "&cursor=" + cursor;
-            auto page = m_api.getJson(path);
-            if (!page)
-                return page.status();
-            for (const auto& a : arrayOf(objectOf(*page), "assets"))
-                members.push_back(json::value(stringOf(objectOf(a), "sha256")));
-            cursor = stringOf(objectOf(*page), "next_cursor");
-            if (cursor.empty())
-                break;
-        }
+        for (const auto& a : *inAlbum)
+            members.push_back(json::value(stringOf(objectOf(a), "sha256")));
         const auto cover = shaById.find(stringOf(album, "cover_asset_id"));
         out.push_back(json::object{
             {"name", stringOf(album, "name")},
@@ -231,21 +181,13 @@ Result<json::array> AccountExporter::albums(const std::map<std::string, std::str
 Result<json::array> AccountExporter::posts(const std::string& accountId,
                                            const std::map<std::string, std::string>& shaById, ExportReport& report) {
     // Every status of the account, newest first, page by page.
+    auto all = m_api.allPagedById("/api/v1/accounts/" + accountId + "/statuses?limit=" + std::to_string(kStatusPage),
+                                  "max_id");
+    if (!all)
+        return all.status();
     std::vector<json::object> statuses;
-    std::string maxId;
-    for (;;) {
-        std::string path = "/api/v1/accounts/" + accountId + "/statuses?limit=" + std::to_string(kStatusPage);
-        if (!maxId.empty())
-            path += "&max_id=" + maxId;
-        auto page = m_api.getJson(path);
-        if (!page)
-            return page.status();
-        if (!page->is_array() || page->as_array().empty())
-            break;
-        for (const auto& s : page->as_array())
-            statuses.push_back(objectOf(s));
-        maxId = stringOf(statuses.back(), "id");
-    }
+    for (const auto& s : *all)
+        statuses.push_back(objectOf(s));
     std::reverse(statuses.begin(), statuses.end()); // oldest first
 
     json::array out;
@@ -313,7 +255,7 @@ Result<ExportReport> AccountExporter::run(const std::string& dir) {
                                     }));
 
     // Photos: originals and sidecars first (the bulk of the work, resumable), then annotations.
-    auto assets = listAssets();
+    auto assets = m_api.allAssets("");
     if (!assets)
         return assets.status();
     std::map<std::string, std::string> shaById;
@@ -351,7 +293,7 @@ Result<ExportReport> AccountExporter::run(const std::string& dir) {
             return xmp.status();
         }
 
-        auto annotations = annotationsOf(id);
+        auto annotations = m_api.annotationsOf(id);
         if (!annotations)
             return annotations.status();
         for (const auto& a : *annotations) {

@@ -55,11 +55,9 @@ public:
     Result<ExportReport> run(const std::string& dir);
 
 private:
-    Result<boost::json::array> listAssets();
     // Fetches the original of `asset` into `dir`/originals unless a checked copy is there;
     // answers its file name relative to `dir`.
     Result<std::string> fetchOriginal(const std::string& dir, const boost::json::object& asset, ExportReport& report);
-    Result<boost::json::array> annotationsOf(const std::string& assetId);
     Result<boost::json::array> albums(const std::map<std::string, std::string>& shaById);
     Result<boost::json::array> posts(const std::string& accountId, const std::map<std::string, std::string>& shaById,
                                      ExportReport& report);

@@ -17,9 +17,7 @@ namespace pinhole::sync::exporting {
 
 namespace {
 
-constexpr int kAssetPage = 200;
 constexpr int kStatusPage = 40;
-constexpr int kAnnotationPage = 500;
 constexpr std::size_t kAlbumAddBatch = 1000;
 constexpr std::size_t kOperationBatch = 1000;
 constexpr int kProcessingPollMs = 500;
@@ -47,27 +45,6 @@ json::value valueOr(const json::object& o, std::string_view key, json::value fal
 
 } // namespace
 
-Result<json::array> ExportImporter::annotationsOf(const std::string& assetId) {
-    json::array all;
-    std::string after;
-    for (;;) {
-        std::string path =
-            "/api/pinhole/v1/assets/" + assetId + "/annotations?limit=" + std::to_string(kAnnotationPage);
-        if (!after.empty())
-            path += "&after_id=" + after;
-        auto page = m_api.getJson(path);
-        if (!page)
-            return page.status();
-        if (!page->is_array() || page->as_array().empty())
-            return all;
-        for (const auto& a : page->as_array())
-            all.push_back(a);
-        if (page->as_array().size() < static_cast<std::size_t>(kAnnotationPage))
-            return all;
-        after = stringOf(objectOf(page->as_array().back()), "id");
-    }
-}
-
 void ExportImporter::progress(const std::string& stage, int done, int total, const std::string& detail) {
     if (m_progress)
         m_progress({stage, done, total, detail});
@@ -76,20 +53,11 @@ void ExportImporter::progress(const std::string& stage, int done, int total, con
 Status ExportImporter::loadServerAssets() {
     m_assetBySha.clear();
     for (const char* trashed : {"false", "true"}) {
-        std::string cursor;
-        for (;;) {
-            std::string path = "/api/pinhole/v1/assets?limit=" + std::to_string(kAssetPage) + "&trashed=" + trashed;
-            if (!cursor.empty())
-                path += "&cursor=" + cursor;
-            auto page = m_api.getJson(path);
-            if (!page)
-                return page.status();
-            for (const auto& a : arrayOf(objectOf(*page), "assets"))
-                m_assetBySha[stringOf(objectOf(a), "sha256")] = objectOf(a);
-            cursor = stringOf(objectOf(*page), "next_cursor");
-            if (cursor.empty())
-                break;
-        }
+        auto assets = m_api.allAssets(std::string("trashed=") + trashed);
+        if (!assets)
+            return assets.status();
+        for (const auto& a : *assets)
+            m_assetBySha[stringOf(objectOf(a), "sha256")] = objectOf(a);
     }
     return Status::ok();
 }
@@ -246,21 +214,12 @@ Status ExportImporter::importAlbums(const std::string& dir, ImportExportReport& 
         const std::string id = stringOf(current, "id");
 
         // Members: the exported order first; members added here by hand stay after them.
+        auto inAlbum = m_api.allAssets("album=" + id);
+        if (!inAlbum)
+            return inAlbum.status();
         std::vector<std::string> members;
-        std::string cursor;
-        for (;;) {
-            std::string path = "/api/pinhole/v1/assets?limit=" + std::to_string(kAssetPage) + "&album=" + id;
-            if (!cursor.empty())
-                path += "&cursor=" + cursor;
-            auto page = m_api.getJson(path);
-            if (!page)
-                return page.status();
-            for (const auto& a : arrayOf(objectOf(*page), "assets"))
-                members.push_back(stringOf(objectOf(a), "id"));
-            cursor = stringOf(objectOf(*page), "next_cursor");
-            if (cursor.empty())
-                break;
-        }
+        for (const auto& a : *inAlbum)
+            members.push_back(stringOf(objectOf(a), "id"));
         std::vector<std::string> wanted;
         for (const auto& sha : stringsOf(arrayOf(album, "members")))
             if (auto it = m_assetBySha.find(sha); it != m_assetBySha.end())
@@ -360,7 +319,7 @@ Status ExportImporter::importAnnotations(const std::string& dir, ImportExportRep
         const std::string assetId = stringOf(asset->second, "id");
         if (!presentByAsset.count(assetId)) {
             auto& present = presentByAsset[assetId];
-            auto here = annotationsOf(assetId);
+            auto here = m_api.annotationsOf(assetId);
             if (!here)
                 return here.status();
             for (const auto& h : *here)
@@ -434,25 +393,17 @@ Status ExportImporter::importPosts(const std::string& dir, ImportExportReport& r
         shaById[stringOf(asset, "id")] = sha;
 
     // The account's posts here already, by caption and photos.
+    auto mine = m_api.allPagedById("/api/v1/accounts/" + m_accountId +
+                                       "/statuses?exclude_replies=true&limit=" + std::to_string(kStatusPage),
+                                   "max_id");
+    if (!mine)
+        return mine.status();
     std::map<std::string, std::string> existing;
-    std::string maxId;
-    for (;;) {
-        std::string path =
-            "/api/v1/accounts/" + m_accountId + "/statuses?exclude_replies=true&limit=" + std::to_string(kStatusPage);
-        if (!maxId.empty())
-            path += "&max_id=" + maxId;
-        auto page = m_api.getJson(path);
-        if (!page)
-            return page.status();
-        if (!page->is_array() || page->as_array().empty())
-            break;
-        for (const auto& s : page->as_array()) {
-            std::vector<std::string> shas;
-            for (const auto& m : arrayOf(objectOf(s), "media_attachments"))
-                shas.push_back(shaById[stringOf(objectOf(m), "id")]);
-            existing[postKey(stringOf(objectOf(s), "text"), shas)] = stringOf(objectOf(s), "id");
-        }
-        maxId = stringOf(objectOf(page->as_array().back()), "id");
+    for (const auto& s : *mine) {
+        std::vector<std::string> shas;
+        for (const auto& m : arrayOf(objectOf(s), "media_attachments"))
+            shas.push_back(shaById[stringOf(objectOf(m), "id")]);
+        existing[postKey(stringOf(objectOf(s), "text"), shas)] = stringOf(objectOf(s), "id");
     }
 
     const auto& posts = arrayOf(objectOf(*file), "posts");

@@ -66,7 +66,6 @@ private:
     Status importPosts(const std::string& dir, ImportExportReport& report);
     Status waitUntilProcessed(const std::vector<std::string>& assetIds);
     Status loadServerAssets();
-    Result<boost::json::array> annotationsOf(const std::string& assetId);
     void progress(const std::string& stage, int done, int total, const std::string& detail = {});
 
     ApiClient& m_api;

@@ -1,5 +1,7 @@
 #include "export/apiclient.h"
 
+#include "export/exportformat.h"
+
 #include <chrono>
 #include <thread>
 
@@ -9,6 +11,8 @@ namespace pinhole::sync::exporting {
 
 namespace {
 constexpr int kRateLimitRetries = 5;
+constexpr int kAssetPage = 200;      // the server's largest page
+constexpr int kAnnotationPage = 500; // the server's largest page
 } // namespace
 
 ApiClient::ApiClient(std::string baseUrl, std::string token, std::string pinnedKey)
@@ -56,6 +60,47 @@ Result<json::value> ApiClient::getJson(const std::string& path) {
     if (ec)
         return internalError("GET " + path + ": the answer is not JSON");
     return value;
+}
+
+Result<json::array> ApiClient::allAssets(const std::string& query) {
+    json::array all;
+    std::string cursor;
+    for (;;) {
+        std::string path =
+            "/api/pinhole/v1/assets?limit=" + std::to_string(kAssetPage) + (query.empty() ? "" : "&") + query;
+        if (!cursor.empty())
+            path += "&cursor=" + cursor;
+        auto page = getJson(path);
+        if (!page)
+            return page.status();
+        for (const auto& a : arrayOf(objectOf(*page), "assets"))
+            all.push_back(a);
+        cursor = stringOf(objectOf(*page), "next_cursor");
+        if (cursor.empty())
+            return all;
+    }
+}
+
+Result<json::array> ApiClient::allPagedById(const std::string& path, std::string_view idParameter, int limit) {
+    json::array all;
+    std::string last;
+    for (;;) {
+        auto page = getJson(last.empty() ? path : path + "&" + std::string(idParameter) + "=" + last);
+        if (!page)
+            return page.status();
+        if (!page->is_array() || page->as_array().empty())
+            return all;
+        for (const auto& item : page->as_array())
+            all.push_back(item);
+        if (limit > 0 && page->as_array().size() < static_cast<std::size_t>(limit))
+            return all;
+        last = stringOf(objectOf(page->as_array().back()), "id");
+    }
+}
+
+Result<json::array> ApiClient::annotationsOf(const std::string& assetId) {
+    return allPagedById("/api/pinhole/v1/assets/" + assetId + "/annotations?limit=" + std::to_string(kAnnotationPage),
+                        "after_id", kAnnotationPage);
 }
 
 Result<json::value> ApiClient::sendJson(const std::string& method, const std::string& path, const json::value& body,

@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,6 +37,16 @@ public:
     // As send(), but any HTTP answer is returned as it is (for a caller that handles statuses
     // such as 416 itself); a Status only when there was no answer.
     Result<net::HttpResponse> exchange(net::HttpRequest request);
+
+    // Every item of a listing, page by page (docs/api.md):
+    // - the library's assets (`GET /api/pinhole/v1/assets?<query>`, {"assets", "next_cursor"});
+    // - an array listing paged by id: `max_id` (statuses, newest first) or `after_id`
+    //   (an asset's annotations, oldest first); `path` already has its "?...&limit=N". With
+    //   `limit` (N), a shorter page is known to be the last (no request for an empty one).
+    Result<boost::json::array> allAssets(const std::string& query);
+    Result<boost::json::array> allPagedById(const std::string& path, std::string_view idParameter, int limit = 0);
+    // Every annotation of one of the account's assets, oldest first.
+    Result<boost::json::array> annotationsOf(const std::string& assetId);
 
 private:
     std::string m_base;
