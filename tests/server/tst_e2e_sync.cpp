@@ -369,7 +369,8 @@ private slots:
     // must carry every field those pages have, with the same JSON types, kind by kind.
     void linesHaveTheShapeOfTheGoldenFixtures() {
         QHash<QString, QJsonObject> golden; // "kind/op" -> a fixture line
-        for (const char* name : {"changes_snapshot", "changes_tombstones", "changes_unfollow"}) {
+        for (const char* name :
+             {"changes_snapshot", "changes_tombstones", "changes_unfollow", "changes_notifications"}) {
             QFile f(qEnvironmentVariable("PINHOLE_SOURCE_DIR") + "/tests/fixtures/sync/" + name + ".ndjson");
             QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
             for (const QByteArray& line : f.readAll().split('\n')) {
@@ -392,6 +393,8 @@ private slots:
         QList<QJsonObject> lines = pull(zed, QString()).lines; // the reset line, then a snapshot
         lines += pullAll(zed, cursor);
         QCOMPARE(HttpClient(m_server.baseUrl(), zed).send("DELETE", "/api/v1/statuses/" + mine).status, 200);
+        // A notification for zed (the stream's only: the snapshot above had none).
+        QCOMPARE(m_social.postTo(amy, "/api/v1/accounts/" + m_social.idOf(zed) + "/follow").status, 200);
         QCOMPARE(m_social.postTo(zed, "/api/v1/accounts/" + m_social.idOf(amy) + "/unfollow").status, 200);
         QList<QJsonObject> later;
         QVERIFY(waitFor(zed, cursor, "relationship/" + m_social.idOf(amy) + "/upsert", &later));
@@ -418,7 +421,7 @@ private slots:
             checked << k;
         }
         for (const char* k : {"reset", "end", "account/upsert", "relationship/upsert", "asset/upsert", "post/upsert",
-                              "comment/upsert", "like/upsert", "post/delete"})
+                              "comment/upsert", "like/upsert", "post/delete", "notification/upsert"})
             QVERIFY2(checked.contains(QString(k)), k);
     }
 
