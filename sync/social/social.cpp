@@ -17,7 +17,8 @@ namespace pinhole::sync {
 namespace {
 
 // The op kinds this class queues; the read side lays the waiting ones over the mirror.
-constexpr const char* kSocialKinds = "('like', 'unlike', 'comment.create', 'comment.delete', 'post.delete', "
+constexpr const char* kSocialKinds = "('post.create', 'like', 'unlike', 'comment.create', 'comment.delete', "
+                                     "'post.delete', "
                                      "'follow', 'unfollow', 'follow_request.authorize', 'follow_request.reject')";
 
 std::string str(const json::object& o, const char* key) {
@@ -126,6 +127,31 @@ Result<std::optional<std::string>> mirrorBody(store::Database& db, const char* k
     return std::optional<std::string>(q.text(0));
 }
 
+// A post.create waiting in the outbox, as the feed shows it: its photos are the library's.
+SocialPost pendingPost(store::Database& db, const std::string& opId, const json::object& payload) {
+    SocialPost post;
+    post.id = "op:" + opId;
+    post.text = str(payload, "text");
+    post.content = post.text;
+    post.visibility = str(payload, "visibility");
+    post.pending = true;
+    if (const auto* shas = payload.if_contains("media_sha256s"); shas && shas->is_array()) {
+        for (const auto& sha : shas->as_array()) {
+            SocialMedia m;
+            m.sha256 = sha.is_string() ? std::string(sha.as_string()) : std::string();
+            auto q = db.prepare("SELECT width, height, caption FROM assets WHERE sha256 = ?");
+            q.bind(1, m.sha256);
+            if (auto row = q.step(); row.isOk() && *row) {
+                m.width = static_cast<int>(q.int64(0));
+                m.height = static_cast<int>(q.int64(1));
+                m.description = q.text(2);
+            }
+            post.media.push_back(std::move(m));
+        }
+    }
+    return post;
+}
+
 Status requireId(const std::string& id, const char* field) {
     if (id.empty())
         return invalidArgument(std::string(field) + ": an id is required");
@@ -145,6 +171,7 @@ struct Social::Pending {
     std::set<std::string> deletedComments;                // comment ids (server ids or "op:<id>")
     std::map<std::string, int> deletedCommentsOf;         // post id -> mirrored comments being deleted
     std::map<std::string, std::vector<Comment>> comments; // post id -> comments waiting, in order
+    std::vector<SocialPost> posts;                        // the user's posts waiting, newest first
 };
 
 Result<Social::Pending> Social::pending() {
@@ -173,7 +200,10 @@ Result<Social::Pending> Social::pending() {
             p.comments[str(payload, "post_id")].push_back({opId, str(payload, "text")});
         else if (kind == "comment.delete")
             p.deletedComments.insert(str(payload, "comment_id"));
+        else if (kind == "post.create")
+            p.posts.insert(p.posts.begin(), pendingPost(db, opId, payload));
     }
+    std::erase_if(p.posts, [&](const SocialPost& post) { return p.deletedPosts.count(post.id) > 0; });
     for (const auto& id : p.deletedComments) {
         auto body = mirrorBody(db, "comment", id);
         if (!body)
@@ -283,6 +313,14 @@ Result<FeedPage> Social::feed(const std::string& cursor, int limit) {
         page.posts.resize(static_cast<std::size_t>(limit));
         page.nextCursor = page.posts.back().id;
     }
+    if (cursor.empty() && !p->posts.empty()) {
+        auto me = this->me();
+        if (!me)
+            return me.status();
+        for (auto& post : p->posts)
+            post.author = me->value_or(SocialAccount{.username = m_store.meta("username").value_or("")});
+        page.posts.insert(page.posts.begin(), p->posts.begin(), p->posts.end());
+    }
     return page;
 }
 
@@ -305,9 +343,10 @@ Status Social::markFeedSeen() {
     auto page = feed({}, 1);
     if (!page)
         return page.status();
-    if (page->posts.empty())
-        return Status::ok();
-    return m_store.setMeta("feed_seen", page->posts.front().id);
+    for (const auto& post : page->posts)
+        if (!post.pending) // the newest post from the server; the user's waiting ones come first
+            return m_store.setMeta("feed_seen", post.id);
+    return Status::ok();
 }
 
 Result<PostThread> Social::thread(const std::string& postId) {
@@ -319,6 +358,9 @@ Result<PostThread> Social::thread(const std::string& postId) {
     auto found = posts("p.id = ?3", {postId}, 1, *p);
     if (!found)
         return found.status();
+    for (const auto& waiting : p->posts)
+        if (waiting.id == postId)
+            found->push_back(waiting);
     if (found->empty())
         return Status(Code::NotFound, "post " + postId + " is not in the local store");
     PostThread t;

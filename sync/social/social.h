@@ -48,11 +48,12 @@ struct SocialMedia {
     std::string previewUrl; // the `thumb`
     std::string description;
     int width = 0, height = 0;
+    std::string sha256; // a pending post's photo in the local library (no server URLs yet)
 };
 
 // A post or a comment (a Mastodon status), with what is pending laid over.
 struct SocialPost {
-    std::string id;     // the server's; for a pending comment, "op:<op id>"
+    std::string id;     // the server's; for a pending post or comment, "op:<op id>"
     std::string postId; // for a comment: the post it answers; empty for a post
     SocialAccount author;
     std::string createdAt; // ISO 8601 as the server wrote it (empty for a pending comment)
@@ -63,7 +64,7 @@ struct SocialPost {
     std::vector<SocialMedia> media;
     std::int64_t likes = 0, comments = 0;
     bool likedByMe = false;
-    bool pending = false;     // a comment not yet answered by the server
+    bool pending = false;     // a post or comment not yet answered by the server
     bool pendingLike = false; // a like or unlike of it waits in the outbox
 };
 
@@ -139,9 +140,11 @@ public:
 
     // --- reads (offline) ---
     // The home feed: the user's posts and those of accounts followed, newest first, `limit`
-    // after `cursor` (empty: from the newest).
+    // after `cursor` (empty: from the newest). The first page also begins with the user's posts
+    // still waiting in the outbox (Library::post), newest first, beyond `limit`.
     Result<FeedPage> feed(const std::string& cursor = {}, int limit = kDefaultPageSize);
-    // NotFound if the post is not in the mirror (or deleted by a pending op).
+    // NotFound if the post is not in the mirror (or deleted by a pending op). A pending post
+    // ("op:<op id>") has no comments yet.
     Result<PostThread> thread(const std::string& postId);
     Result<Profile> profile(const std::string& accountId);
     Result<std::optional<SocialAccount>> me();
@@ -159,7 +162,7 @@ public:
     // Marks every notification received so far read.
     Status markNotificationsRead();
 
-    // The last `limit` refused social actions, newest first.
+    // The last `limit` refused social actions (posts included), newest first.
     Result<std::vector<Refusal>> refusals(int limit = 20);
 
     // --- actions: local at once, queued for the server; each returns its op id ---

@@ -201,6 +201,32 @@ private slots:
         QVERIFY(second->nextCursor.empty());
     }
 
+    void aPostWaitingInTheOutboxLeadsTheFirstPageWithItsLocalPhotos() {
+        QVERIFY(m_store->db()
+                    .prepare("INSERT INTO assets(sha256, size, width, height, imported_at) VALUES ('aa', 1, 30, 20, 1)")
+                    .run()
+                    .isOk());
+        auto op = Library(*m_store, m_clock).post({"aa"}, "On a train #offline");
+        QVERIFY2(op.isOk(), reason(op));
+        auto page = m_social->feed({}, 2);
+        QVERIFY(page.isOk());
+        QCOMPARE(page->posts.size(), std::size_t(3)); // beyond the limit: it is the user's own
+        const SocialPost& waiting = page->posts.front();
+        QCOMPARE(waiting.id, "op:" + *op);
+        QVERIFY(waiting.pending);
+        QCOMPARE(waiting.author.username, std::string("me"));
+        QCOMPARE(waiting.media.size(), std::size_t(1));
+        QCOMPARE(waiting.media.front().sha256, std::string("aa"));
+        QCOMPARE(waiting.media.front().width, 30);
+        QCOMPARE(m_social->feed(page->nextCursor, 2)->posts.size(), std::size_t(1)); // not again
+        QVERIFY(m_social->thread(waiting.id).isOk());
+        QCOMPARE(m_social->newPostCount().value(), 3); // not a new post from others
+        QVERIFY(m_social->markFeedSeen().isOk());
+        QCOMPARE(m_social->newPostCount().value(), 0);
+        QVERIFY(m_social->deletePost(waiting.id).isOk()); // deleted before it was sent
+        QCOMPARE(m_social->feed({}, 2)->posts.size(), std::size_t(2));
+    }
+
     void newPostsAreCountedSinceTheLastView() {
         QCOMPARE(m_social->newPostCount().value(), 3);
         QVERIFY(m_social->markFeedSeen().isOk());
