@@ -476,6 +476,19 @@ Result<std::vector<SocialAccount>> Social::following() {
     return relatedAccounts(m_store.db(), "following");
 }
 
+Result<std::vector<SocialAccount>> Social::followRequests() {
+    auto& db = m_store.db();
+    store::ReadTransaction rt(db);
+    auto p = pending();
+    if (!p)
+        return p.status();
+    auto asking = relatedAccounts(db, "requested_by");
+    if (!asking)
+        return asking.status();
+    std::erase_if(*asking, [&](const SocialAccount& a) { return p->answers.count(a.id) > 0; });
+    return asking;
+}
+
 Result<std::vector<Notification>> Social::notifications(int limit) {
     auto& db = m_store.db();
     store::ReadTransaction rt(db);

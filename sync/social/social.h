@@ -152,6 +152,10 @@ public:
     // relationships (other accounts' lists are not mirrored).
     Result<std::vector<SocialAccount>> followers();
     Result<std::vector<SocialAccount>> following();
+    // Accounts asking to follow the user and not yet answered (here or on the server): what the
+    // notifications page offers to approve or reject, also for requests older than the first
+    // sync (a snapshot brings relationships, not notifications).
+    Result<std::vector<SocialAccount>> followRequests();
     // Feed posts newer than the mark markFeedSeen() left (all of them if it never ran).
     Result<int> newPostCount();
     // Marks the feed seen up to its newest post.

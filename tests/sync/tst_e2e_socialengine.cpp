@@ -156,6 +156,8 @@ private slots:
         QVERIFY2(updated.isOk(), reason(updated));
         QVERIFY(updated->locked);
         QCOMPARE(updated->displayName, std::string("Carol C."));
+        // Carol's app has synced before (a snapshot carries no notifications, only the stream).
+        QVERIFY(carol->syncOnce().isOk());
 
         HttpClient dave(m_server.baseUrl(), token("dave"));
         const QString carolId = idOf("carol"), daveId = idOf("dave");
@@ -164,9 +166,14 @@ private slots:
 
         SYNC_UNTIL(*carol, hasNotification(*carol, "follow_request", "dave"));
         QVERIFY(carol->social().notifications()->front().actionable);
+        auto requests = carol->social().followRequests();
+        QVERIFY(requests.isOk());
+        QCOMPARE(requests->size(), std::size_t(1));
+        QCOMPARE(requests->front().username, std::string("dave"));
         auto op = carol->social().approveFollowRequest(daveId.toStdString());
         QVERIFY2(op.isOk(), reason(op));
         QVERIFY(!carol->social().notifications()->front().actionable); // answered, pending
+        QCOMPARE(carol->social().followRequests()->size(), std::size_t(0));
         SETTLE(*carol);
         QCOMPARE(carol->status()->operations.parked, 0);
         const auto rel = dave.get("/api/v1/accounts/relationships?id[]=" + carolId).jsonArray();

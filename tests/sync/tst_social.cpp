@@ -438,8 +438,10 @@ private slots:
                   .add("notification", "100", notification("100", "follow_request", sam)));
         QVERIFY(m_social->notifications()->front().actionable);
         QVERIFY(m_social->profile(kStranger)->relationship->requestedBy);
+        QCOMPARE(m_social->followRequests()->size(), std::size_t(1));
         QVERIFY(m_social->approveFollowRequest(kStranger).isOk());
         QVERIFY(!m_social->notifications()->front().actionable);
+        QCOMPARE(m_social->followRequests()->size(), std::size_t(0));
         auto r = m_social->profile(kStranger)->relationship;
         QVERIFY(!r->requestedBy);
         QVERIFY(r->followedBy);
