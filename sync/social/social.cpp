@@ -163,7 +163,11 @@ Status requireId(const std::string& id, const char* field) {
 struct Social::Pending {
     struct Comment {
         std::string opId, text;
+        std::string serverId; // set once applied (settling)
     };
+    // Applied ops the mirror may not show yet (see kSettleMillis): laid over like waiting ones,
+    // but not flagged pending.
+    std::map<std::string, bool> settledLikes, settledFollows, settledAnswers;
     std::map<std::string, bool> likes;                    // status id -> liked, by the latest waiting op
     std::map<std::string, bool> follows;                  // account id -> follow (true) or unfollow
     std::map<std::string, bool> answers;                  // account id -> request approved or rejected
@@ -172,13 +176,42 @@ struct Social::Pending {
     std::map<std::string, int> deletedCommentsOf;         // post id -> mirrored comments being deleted
     std::map<std::string, std::vector<Comment>> comments; // post id -> comments waiting, in order
     std::vector<SocialPost> posts;                        // the user's posts waiting, newest first
+
+    // The latest intent for `id` in `waiting`, else in `settled`: {value, waiting?}.
+    static std::optional<std::pair<bool, bool>> intent(const std::map<std::string, bool>& waiting,
+                                                       const std::map<std::string, bool>& settled,
+                                                       const std::string& id) {
+        if (auto it = waiting.find(id); it != waiting.end())
+            return std::pair{it->second, true};
+        if (auto it = settled.find(id); it != settled.end())
+            return std::pair{it->second, false};
+        return std::nullopt;
+    }
+    void layLike(SocialPost& post) const {
+        auto like = intent(likes, settledLikes, post.id);
+        if (!like)
+            return;
+        if (like->first != post.likedByMe)
+            post.likes += like->first ? 1 : -1;
+        post.likedByMe = like->first;
+        post.pendingLike = like->second;
+    }
+    bool answered(const std::string& accountId) const {
+        return answers.count(accountId) > 0 || settledAnswers.count(accountId) > 0;
+    }
 };
 
 Result<Social::Pending> Social::pending() {
     auto& db = m_store.db();
-    auto q = db.prepare(std::string("SELECT op_id, kind, payload FROM outbox WHERE state IN ('queued', 'sending') "
-                                    "AND kind IN ") +
-                        kSocialKinds + " ORDER BY seq");
+    // Waiting ops, and ops applied so shortly before the last pull that it may not show them.
+    const auto lastPull = m_store.meta("last_sync_at");
+    auto q = db.prepare(std::string("SELECT op_id, kind, payload, state, json_extract(result, '$.id') FROM outbox "
+                                    "WHERE kind IN ") +
+                        kSocialKinds +
+                        " AND (state IN ('queued', 'sending') OR (state = 'applied' AND ?1 AND "
+                        "json_extract(result, '$.status') IN ('applied', 'already_applied') AND "
+                        "updated_at + ?2 > CAST(?3 AS INTEGER))) ORDER BY seq");
+    q.bind(1, lastPull.has_value()).bind(2, kSettleMillis).bind(3, lastPull.value_or("0"));
     Pending p;
     for (;;) {
         auto row = q.step();
@@ -188,6 +221,10 @@ Result<Social::Pending> Social::pending() {
             break;
         const std::string opId = q.text(0), kind = q.text(1);
         const json::object payload = parseObject(q.text(2));
+        if (q.text(3) == "applied") {
+            PINHOLE_TRY(settle(p, kind, payload, q.isNull(4) ? std::string() : q.text(4)));
+            continue;
+        }
         if (kind == "like" || kind == "unlike")
             p.likes[str(payload, "status_id")] = kind == "like";
         else if (kind == "follow" || kind == "unfollow")
@@ -212,6 +249,38 @@ Result<Social::Pending> Social::pending() {
             ++p.deletedCommentsOf[str(parseObject(**body), "in_reply_to_id")];
     }
     return p;
+}
+
+// An applied op whose effect the last pull may have missed: laid over, not flagged pending;
+// a created comment or post only while the mirror lacks it (then it is the server's copy).
+Status Social::settle(Pending& p, const std::string& kind, const json::object& payload, const std::string& id) {
+    if (kind == "like" || kind == "unlike")
+        p.settledLikes[str(payload, "status_id")] = kind == "like";
+    else if (kind == "follow" || kind == "unfollow")
+        p.settledFollows[str(payload, "account_id")] = kind == "follow";
+    else if (kind == "follow_request.authorize" || kind == "follow_request.reject")
+        p.settledAnswers[str(payload, "account_id")] = kind == "follow_request.authorize";
+    else if (kind == "post.delete")
+        p.deletedPosts.insert(str(payload, "post_id"));
+    else if (kind == "comment.delete")
+        p.deletedComments.insert(str(payload, "comment_id"));
+    else if (kind == "comment.create" || kind == "post.create") {
+        const bool comment = kind == "comment.create";
+        auto mirrored = mirrorBody(m_store.db(), comment ? "comment" : "post", id);
+        if (!mirrored)
+            return mirrored.status();
+        if (*mirrored || id.empty())
+            return Status::ok();
+        if (comment) {
+            p.comments[str(payload, "post_id")].push_back({{}, str(payload, "text"), id});
+        } else {
+            SocialPost post = pendingPost(m_store.db(), {}, payload);
+            post.id = id;
+            post.pending = false;
+            p.posts.insert(p.posts.begin(), std::move(post));
+        }
+    }
+    return Status::ok();
 }
 
 Result<std::optional<std::string>> Social::myId() {
@@ -246,9 +315,10 @@ Result<std::optional<SocialAccount>> Social::me() {
 Result<std::vector<SocialPost>> Social::posts(const std::string& sqlWhere, const std::vector<std::string>& binds,
                                               int limit, const Pending& pending) {
     std::set<std::string> unfollowed;
-    for (const auto& [account, follows] : pending.follows)
-        if (!follows)
-            unfollowed.insert(account);
+    for (const auto* intents : {&pending.settledFollows, &pending.follows})
+        for (const auto& [account, follows] : *intents)
+            if (!Pending::intent(pending.follows, pending.settledFollows, account)->first)
+                unfollowed.insert(account);
     auto q =
         m_store.db().prepare("SELECT p.body FROM mirror p WHERE p.kind = 'post' AND p.deleted = 0 "
                              "AND p.id NOT IN (SELECT value FROM json_each(?1)) "
@@ -265,15 +335,13 @@ Result<std::vector<SocialPost>> Social::posts(const std::string& sqlWhere, const
         if (!*row)
             return out;
         SocialPost post = postOf(parseObject(q.text(0)));
-        if (auto like = pending.likes.find(post.id); like != pending.likes.end()) {
-            if (like->second != post.likedByMe)
-                post.likes += like->second ? 1 : -1;
-            post.likedByMe = like->second;
-            post.pendingLike = true;
-        }
+        pending.layLike(post);
         if (auto c = pending.comments.find(post.id); c != pending.comments.end())
             for (const auto& waiting : c->second)
-                post.comments += pending.deletedComments.count("op:" + waiting.opId) ? 0 : 1;
+                post.comments +=
+                    pending.deletedComments.count(waiting.serverId.empty() ? "op:" + waiting.opId : waiting.serverId)
+                        ? 0
+                        : 1;
         if (auto d = pending.deletedCommentsOf.find(post.id); d != pending.deletedCommentsOf.end())
             post.comments = std::max<std::int64_t>(0, post.comments - d->second);
         out.push_back(std::move(post));
@@ -377,12 +445,7 @@ Result<PostThread> Social::thread(const std::string& postId) {
         SocialPost c = postOf(parseObject(q.text(0)));
         if (p->deletedComments.count(c.id))
             continue;
-        if (auto like = p->likes.find(c.id); like != p->likes.end()) {
-            if (like->second != c.likedByMe)
-                c.likes += like->second ? 1 : -1;
-            c.likedByMe = like->second;
-            c.pendingLike = true;
-        }
+        p->layLike(c);
         t.comments.push_back(std::move(c));
     }
     if (auto waiting = p->comments.find(postId); waiting != p->comments.end()) {
@@ -390,7 +453,7 @@ Result<PostThread> Social::thread(const std::string& postId) {
         if (!me)
             return me.status();
         for (const auto& w : waiting->second) {
-            const std::string id = "op:" + w.opId;
+            const std::string id = w.serverId.empty() ? "op:" + w.opId : w.serverId;
             if (p->deletedComments.count(id))
                 continue;
             SocialPost c;
@@ -398,7 +461,7 @@ Result<PostThread> Social::thread(const std::string& postId) {
             c.postId = postId;
             c.author = me->value_or(SocialAccount{});
             c.text = w.text;
-            c.pending = true;
+            c.pending = w.serverId.empty();
             t.comments.push_back(std::move(c));
         }
     }
@@ -427,19 +490,19 @@ Result<Profile> Social::profile(const std::string& accountId) {
         if (!rel)
             return rel.status();
         SocialRelationship r = *rel ? relationshipOf(parseObject(**rel)) : SocialRelationship{};
-        if (auto f = p->follows.find(accountId); f != p->follows.end()) {
-            r.pending = true;
-            if (f->second) { // a locked account makes it a request
+        if (auto f = Pending::intent(p->follows, p->settledFollows, accountId)) {
+            r.pending = f->second;
+            if (f->first) { // a locked account makes it a request
                 r.following = r.following || !profile.account.locked;
                 r.requested = !r.following;
             } else {
                 r.following = r.requested = false;
             }
         }
-        if (auto a = p->answers.find(accountId); a != p->answers.end()) {
-            r.pending = true;
+        if (auto a = Pending::intent(p->answers, p->settledAnswers, accountId)) {
+            r.pending = r.pending || a->second;
             r.requestedBy = false;
-            r.followedBy = r.followedBy || a->second;
+            r.followedBy = r.followedBy || a->first;
         }
         profile.relationship = r;
     }
@@ -485,7 +548,7 @@ Result<std::vector<SocialAccount>> Social::followRequests() {
     auto asking = relatedAccounts(db, "requested_by");
     if (!asking)
         return asking.status();
-    std::erase_if(*asking, [&](const SocialAccount& a) { return p->answers.count(a.id) > 0; });
+    std::erase_if(*asking, [&](const SocialAccount& a) { return p->answered(a.id); });
     return asking;
 }
 
@@ -517,7 +580,7 @@ Result<std::vector<Notification>> Social::notifications(int limit) {
         item.statusId = str(n, "status_id");
         item.unread = std::stoll(item.id) > readUpTo;
         const bool asking = !q.isNull(2) && flag(parseObject(q.text(2)), "requested_by");
-        item.actionable = item.type == "follow_request" && asking && !p->answers.count(item.from.id);
+        item.actionable = item.type == "follow_request" && asking && !p->answered(item.from.id);
         out.push_back(std::move(item));
     }
 }

@@ -4,10 +4,12 @@
 // queued in the outbox in ONE transaction so the UI never waits on the network.
 //
 // Pending state is not stored twice: every read lays the operations still waiting in the
-// outbox (queued or sending) over the mirror, so a like, a comment, a follow shows at once, and
-// stops being laid over when its operation leaves the queue. Then:
+// outbox (queued or sending) over the mirror, so a like, a comment, a follow shows at once.
+// When its operation leaves the queue:
 //   applied   the stream brings the server's state into the mirror (the engine pulls right
-//             after pushing), which is what the read shows from then on;
+//             after pushing), which is what the read shows from then on; an op applied less
+//             than kSettleMillis before the last pull is still laid over (not as pending), as
+//             the stream may lag the answer by a moment;
 //   refused   the operation is parked, no longer laid over: the read is reverted by itself, and
 //             the reason stays on the parked operation (refusals(); Engine::retryOperation /
 //             discardOperation decide what happens to it).
@@ -24,6 +26,8 @@
 #include "core/hlc.h"
 #include "core/status.h"
 #include "store/localstore.h"
+
+#include <boost/json/object.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -135,6 +139,10 @@ struct ProfileEdit {
 class Social {
 public:
     static constexpr int kDefaultPageSize = 20;
+    // The stream serves a change once the server's counters have taken it in, milliseconds after
+    // it was made: a pull ending this soon after an op was applied may not show it yet, so such
+    // ops are still laid over (until a later pull), lest the UI flicker back.
+    static constexpr std::int64_t kSettleMillis = 2000;
 
     Social(store::LocalStore& store, HybridLogicalClock& clock) : m_store(store), m_clock(clock) {}
 
@@ -196,6 +204,7 @@ public:
 private:
     struct Pending; // the outbox's waiting social ops, by target
     Result<Pending> pending();
+    Status settle(Pending& p, const std::string& kind, const boost::json::object& payload, const std::string& id);
     Result<std::optional<std::string>> myId();
     Result<std::string> enqueue(std::string_view kind, const std::string& payload);
     Result<std::vector<SocialPost>> posts(const std::string& sqlWhere, const std::vector<std::string>& binds, int limit,
