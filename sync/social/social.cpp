@@ -558,11 +558,11 @@ Result<std::vector<Notification>> Social::notifications(int limit) {
     auto p = pending();
     if (!p)
         return p.status();
-    const std::int64_t readUpTo = std::stoll(m_store.meta("notifications_read").value_or("0"));
-    auto q = db.prepare("SELECT n.id, n.body, r.body FROM mirror n LEFT JOIN mirror r ON r.kind = 'relationship' AND "
-                        "r.deleted = 0 AND r.id = json_extract(n.body, '$.account.id') "
-                        "WHERE n.kind = 'notification' AND n.deleted = 0 ORDER BY CAST(n.id AS INTEGER) DESC LIMIT ?");
-    q.bind(1, limit);
+    auto q = db.prepare("SELECT n.id, n.body, r.body, CAST(n.id AS INTEGER) > CAST(?2 AS INTEGER) FROM mirror n "
+                        "LEFT JOIN mirror r ON r.kind = 'relationship' AND r.deleted = 0 AND "
+                        "r.id = json_extract(n.body, '$.account.id') WHERE n.kind = 'notification' AND n.deleted = 0 "
+                        "ORDER BY CAST(n.id AS INTEGER) DESC LIMIT ?1");
+    q.bind(1, limit).bind(2, m_store.meta("notifications_read").value_or("0"));
     std::vector<Notification> out;
     for (;;) {
         auto row = q.step();
@@ -578,7 +578,7 @@ Result<std::vector<Notification>> Social::notifications(int limit) {
         if (const auto* a = n.if_contains("account"); a && a->is_object())
             item.from = accountOf(a->as_object());
         item.statusId = str(n, "status_id");
-        item.unread = std::stoll(item.id) > readUpTo;
+        item.unread = q.int64(3) != 0;
         const bool asking = !q.isNull(2) && flag(parseObject(q.text(2)), "requested_by");
         item.actionable = item.type == "follow_request" && asking && !p->answered(item.from.id);
         out.push_back(std::move(item));
