@@ -153,7 +153,7 @@ Result<Relationship> FollowService::unblock(Id viewer, Id target) {
     return r;
 }
 
-Result<Relationship> FollowService::authorize(Id owner, Id requester) {
+Result<Relationship> FollowService::authorize(Id owner, Id requester, const store::AlsoInTransaction& also) {
     auto db = m_store.connection();
     if (!db)
         return db.status();
@@ -167,13 +167,15 @@ Result<Relationship> FollowService::authorize(Id owner, Id requester) {
     const std::int64_t now = nowMillis();
     PINHOLE_TRY(removeEdge(**db, Edge::FollowRequest, requester, owner, now));
     PINHOLE_TRY(addFollow(**db, requester, owner, now));
+    if (also)
+        PINHOLE_TRY(also(**db, requester));
     auto r = relationshipOf(**db, owner, requester);
     PINHOLE_TRY(tx.commit());
     m_events.notify();
     return r;
 }
 
-Result<Relationship> FollowService::reject(Id owner, Id requester) {
+Result<Relationship> FollowService::reject(Id owner, Id requester, const store::AlsoInTransaction& also) {
     auto db = m_store.connection();
     if (!db)
         return db.status();
@@ -185,6 +187,8 @@ Result<Relationship> FollowService::reject(Id owner, Id requester) {
     if (!*asked)
         return notFound("no follow request from this account");
     PINHOLE_TRY(removeEdge(**db, Edge::FollowRequest, requester, owner, nowMillis()));
+    if (also)
+        PINHOLE_TRY(also(**db, requester));
     auto r = relationshipOf(**db, owner, requester);
     PINHOLE_TRY(tx.commit());
     m_events.notify();

@@ -44,8 +44,11 @@ public:
     Result<Relationship> block(Id viewer, Id target);
     Result<Relationship> unblock(Id viewer, Id target);
     // The owner of a locked account answers `requester`'s request (NotFound if there is none).
-    Result<Relationship> authorize(Id owner, Id requester);
-    Result<Relationship> reject(Id owner, Id requester);
+    // `also` joins the answer's transaction (subject: `requester`), as for follow().
+    Result<Relationship> authorize(Id owner, Id requester) { return authorize(owner, requester, {}); }
+    Result<Relationship> authorize(Id owner, Id requester, const store::AlsoInTransaction& also);
+    Result<Relationship> reject(Id owner, Id requester) { return reject(owner, requester, {}); }
+    Result<Relationship> reject(Id owner, Id requester, const store::AlsoInTransaction& also);
 
     // Unknown ids are left out.
     Result<std::vector<Relationship>> relationships(Id viewer, const std::vector<Id>& ids);

@@ -24,6 +24,7 @@ std::string_view entityKindName(EntityKind kind) {
     case EntityKind::Post: return "post";
     case EntityKind::Comment: return "comment";
     case EntityKind::Like: return "like";
+    case EntityKind::Notification: return "notification";
     }
     return "unknown";
 }
@@ -59,7 +60,54 @@ public:
     //   follow*, block.*    between me and another: that account, then our relationship; a new
     //                       follow of mine also brings their newest posts (kBackfillPosts)
     //   account.updated     me or someone I follow: the account
+    // and after them, for me as the event's recipient, its notification (notificationOf).
     Status changesOf(const store::Event& e, std::vector<Change>& out) {
+        PINHOLE_TRY(entityChangesOf(e, out));
+        return notificationOf(e, out);
+    }
+
+    // A follow, a follow request, a like or a comment (`mention`) of mine, by someone else who
+    // may still interact with me: the same rule as GET /api/v1/notifications
+    // (social/notifications.cpp), with the event's seq as the notification's id. Only the
+    // stream carries them: a snapshot starts with none.
+    Status notificationOf(const store::Event& e, std::vector<Change>& out) {
+        std::string type;
+        switch (e.type) {
+        case EventType::FollowCreated: type = "follow"; break;
+        case EventType::FollowRequested: type = "follow_request"; break;
+        case EventType::FavouriteCreated: type = "favourite"; break;
+        case EventType::StatusCreated:
+            if (!e.parentId)
+                return Status::ok();
+            type = "mention";
+            break;
+        default: return Status::ok();
+        }
+        if (!e.accountId || *e.accountId != m_me || e.actorId == m_me)
+            return Status::ok();
+        auto ties = m_access.ties(e.actorId);
+        if (!ties)
+            return ties.status().code() == Code::NotFound ? Status::ok() : ties.status();
+        if (!social::mayInteract(*ties))
+            return Status::ok();
+        auto from = store::accountById(m_db, e.actorId);
+        if (!from)
+            return from.status().code() == Code::NotFound ? Status::ok() : from.status();
+        auto counts = store::accountCounts(m_db, e.actorId);
+        if (!counts)
+            return counts.status();
+        Change c{.kind = EntityKind::Notification, .id = static_cast<Id>(e.seq)};
+        c.account = std::move(from).value();
+        c.accountCounts = *counts;
+        c.notificationType = std::move(type);
+        c.notifiedAt = e.createdAt;
+        if (e.type != EventType::FollowCreated && e.type != EventType::FollowRequested)
+            c.notificationStatusId = e.statusId;
+        out.push_back(std::move(c));
+        return Status::ok();
+    }
+
+    Status entityChangesOf(const store::Event& e, std::vector<Change>& out) {
         switch (e.type) {
         case EventType::AssetCreated:
         case EventType::AssetUpdated:

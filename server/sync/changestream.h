@@ -25,7 +25,7 @@
 
 namespace pinhole::server::sync {
 
-enum class EntityKind { Account, Relationship, Asset, Post, Comment, Like };
+enum class EntityKind { Account, Relationship, Asset, Post, Comment, Like, Notification };
 std::string_view entityKindName(EntityKind kind);
 
 // One line of the stream: an upsert (the entity's whole current state, in the field its kind
@@ -40,7 +40,12 @@ struct Change {
     std::optional<store::Asset> asset;
     std::optional<social::StatusView> status; // Post, Comment
     std::int64_t likedAt = 0;                 // Like
-    std::string cursor;                       // the cursor after this line
+    // Notification (id: the event's seq): its type ("follow", "follow_request", "favourite",
+    // "mention"), when, from whom (`account`), and the status it is about, if any.
+    std::string notificationType;
+    std::int64_t notifiedAt = 0;
+    std::optional<Id> notificationStatusId;
+    std::string cursor; // the cursor after this line
 };
 
 struct ChangePage {

@@ -166,6 +166,8 @@ Result<OpResult> OpsService::applyOne(Id account, const Op& op) {
         r = like(account, op, op.kind == "like");
     else if (op.kind == "follow" || op.kind == "unfollow")
         r = follow(account, op, op.kind == "follow");
+    else if (op.kind == "follow_request.authorize" || op.kind == "follow_request.reject")
+        r = answerFollowRequest(account, op, op.kind == "follow_request.authorize");
     if (r)
         return r;
     // A failure: maybe a concurrent request applied this op first (its record made ours fail).
@@ -347,6 +349,21 @@ Result<OpResult> OpsService::follow(Id account, const Op& op, bool follows) {
         return relationship.status();
     OpResult r = answer(op, Outcome::Applied);
     r.id = *target;
+    r.current.kind = CurrentState::Kind::Relationship;
+    r.current.relationship = *relationship;
+    return r;
+}
+
+Result<OpResult> OpsService::answerFollowRequest(Id account, const Op& op, bool authorize) {
+    auto requester = idField(account, op, "account_id");
+    if (!requester)
+        return requester.status();
+    auto relationship = authorize ? m_follows.authorize(account, *requester, recorder(account, op))
+                                  : m_follows.reject(account, *requester, recorder(account, op));
+    if (!relationship)
+        return relationship.status(); // no request (withdrawn, answered elsewhere): refused with why
+    OpResult r = answer(op, Outcome::Applied);
+    r.id = *requester;
     r.current.kind = CurrentState::Kind::Relationship;
     r.current.relationship = *relationship;
     return r;

@@ -85,6 +85,8 @@ private:
     Result<OpResult> deleteStatus(Id account, const Op& op, const char* idField);
     Result<OpResult> like(Id account, const Op& op, bool liked);
     Result<OpResult> follow(Id account, const Op& op, bool follows);
+    // follow_request.authorize / follow_request.reject: the owner of a locked account answers.
+    Result<OpResult> answerFollowRequest(Id account, const Op& op, bool authorize);
     // An id field of the payload: a decimal id, or "op:<op_id>" of an applied op of `account`.
     Result<Id> idField(Id account, const Op& op, std::string_view name);
     store::AlsoInTransaction recorder(Id account, const Op& op);

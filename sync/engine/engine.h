@@ -24,6 +24,7 @@
 #include "outbox/outbox.h"
 #include "replication/pull.h"
 #include "replication/push.h"
+#include "social/social.h"
 #include "store/localstore.h"
 #include "upload/uploader.h"
 
@@ -84,6 +85,8 @@ public:
     Status setServerUrl(const std::string& url);
 
     Library& library() { return m_library; }
+    // Feed, posts, profiles, notifications and social actions; same thread rule as library().
+    Social& social() { return m_social; }
 
     // One round: uploads, pull, push, pull. Returns the first failure that stopped it
     // (Unavailable when the server is unreachable: everything stays queued).
@@ -116,6 +119,7 @@ private:
     std::unique_ptr<store::LocalStore> m_syncStore; // the thread running a round
     HybridLogicalClock m_clock;
     Library m_library;
+    Social m_social;
     std::function<void(Change)> m_onChange;
     std::function<void(const UploadProgress&)> m_uploadProgress;
     std::int64_t m_chunkSize = Uploader::kDefaultChunkSize;

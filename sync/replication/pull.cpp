@@ -90,7 +90,8 @@ Status applyChange(store::Database& db, const json::object& line, const LogSink&
     const std::string kind = stringField(line, "kind");
     const std::string op = stringField(line, "op");
     const std::string id = stringField(line, "id");
-    static const std::set<std::string> kKnown = {"account", "relationship", "asset", "post", "comment", "like"};
+    static const std::set<std::string> kKnown = {"account", "relationship", "asset",       "post",
+                                                 "comment", "like",         "notification"};
     if (!kKnown.count(kind)) {
         logTo(log, LogLevel::Debug, "pull_unknown_kind", kind); // later servers add kinds
         return Status::ok();

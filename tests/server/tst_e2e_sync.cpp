@@ -209,6 +209,53 @@ private slots:
         QVERIFY(got.contains("relationship/" + m_social.idOf(carl) + "/upsert"));
     }
 
+    void followRequestsAreAnsweredThroughOperations() {
+        const QString ora = m_social.user("orla");
+        const QString pia = m_social.user("piet");
+        const QString quade = m_social.user("quade");
+        QCOMPARE(HttpClient(m_server.baseUrl(), ora)
+                     .patchJson("/api/v1/accounts/update_credentials", {{"locked", true}})
+                     .status,
+                 200);
+        QString cursor;
+        pullAll(ora, cursor);
+        for (const QString& asking : {pia, quade})
+            QCOMPARE(m_social.postTo(asking, "/api/v1/accounts/" + m_social.idOf(ora) + "/follow").status, 200);
+        // Ora's stream tells her of each request (docs/protocol.md §1, kind `notification`).
+        QList<QJsonObject> seen;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                seen += pullAll(ora, cursor);
+                int requests = 0;
+                for (const QJsonObject& line : seen)
+                    if (line["kind"].toString() == "notification" &&
+                        line["data"].toObject()["type"].toString() == "follow_request")
+                        ++requests;
+                return requests == 2;
+            }(),
+            20000);
+
+        const QJsonObject authorize = op("follow_request.authorize", {{"account_id", m_social.idOf(pia)}});
+        const HttpReply r =
+            sendOps(ora, {authorize, op("follow_request.reject", {{"account_id", m_social.idOf(quade)}}),
+                          op("follow_request.authorize", {{"account_id", m_social.idOf(quade)}})});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(result(r, 0)["status"].toString(), QString("applied"));
+        QVERIFY(result(r, 0)["current"].toObject()["followed_by"].toBool());
+        QCOMPARE(result(r, 1)["status"].toString(), QString("applied"));
+        QCOMPARE(result(r, 2)["status"].toString(), QString("refused")); // rejected already
+        QCOMPARE(result(r, 2)["reason"].toString(), QString("no follow request from this account"));
+        QCOMPARE(result(sendOps(ora, {authorize}))["status"].toString(), QString("already_applied"));
+        const auto relationOf = [&](const QString& token) {
+            return m_social.get(token, "/api/v1/accounts/relationships?id[]=" + m_social.idOf(ora))
+                .jsonArray()[0]
+                .toObject();
+        };
+        QVERIFY(relationOf(pia)["following"].toBool());
+        QVERIFY(!relationOf(quade)["following"].toBool());
+        QVERIFY(!relationOf(quade)["requested"].toBool());
+    }
+
     void aLikeArrivesAfterItsPostWithTheNewCount() {
         const QString eve = m_social.user("eve");
         const QString fay = m_social.user("fay");
@@ -369,7 +416,8 @@ private slots:
     // must carry every field those pages have, with the same JSON types, kind by kind.
     void linesHaveTheShapeOfTheGoldenFixtures() {
         QHash<QString, QJsonObject> golden; // "kind/op" -> a fixture line
-        for (const char* name : {"changes_snapshot", "changes_tombstones", "changes_unfollow"}) {
+        for (const char* name :
+             {"changes_snapshot", "changes_tombstones", "changes_unfollow", "changes_notifications"}) {
             QFile f(qEnvironmentVariable("PINHOLE_SOURCE_DIR") + "/tests/fixtures/sync/" + name + ".ndjson");
             QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
             for (const QByteArray& line : f.readAll().split('\n')) {
@@ -392,6 +440,8 @@ private slots:
         QList<QJsonObject> lines = pull(zed, QString()).lines; // the reset line, then a snapshot
         lines += pullAll(zed, cursor);
         QCOMPARE(HttpClient(m_server.baseUrl(), zed).send("DELETE", "/api/v1/statuses/" + mine).status, 200);
+        // A notification for zed (the stream's only: the snapshot above had none).
+        QCOMPARE(m_social.postTo(amy, "/api/v1/accounts/" + m_social.idOf(zed) + "/follow").status, 200);
         QCOMPARE(m_social.postTo(zed, "/api/v1/accounts/" + m_social.idOf(amy) + "/unfollow").status, 200);
         QList<QJsonObject> later;
         QVERIFY(waitFor(zed, cursor, "relationship/" + m_social.idOf(amy) + "/upsert", &later));
@@ -418,7 +468,7 @@ private slots:
             checked << k;
         }
         for (const char* k : {"reset", "end", "account/upsert", "relationship/upsert", "asset/upsert", "post/upsert",
-                              "comment/upsert", "like/upsert", "post/delete"})
+                              "comment/upsert", "like/upsert", "post/delete", "notification/upsert"})
             QVERIFY2(checked.contains(QString(k)), k);
     }
 

@@ -21,6 +21,14 @@ json::value stateOf(const sync::Change& c, const std::string& baseUrl) {
     case sync::EntityKind::Post:
     case sync::EntityKind::Comment: return mastodon::statusJson(*c.status, baseUrl);
     case sync::EntityKind::Like: return json::object{{"status_id", idToString(c.id)}, {"created_at", c.likedAt}};
+    case sync::EntityKind::Notification: {
+        json::object n{{"id", idToString(c.id)},
+                       {"type", c.notificationType},
+                       {"created_at", c.notifiedAt},
+                       {"account", mastodon::accountJson(*c.account, baseUrl, c.accountCounts)}};
+        n["status_id"] = c.notificationStatusId ? json::value(idToString(*c.notificationStatusId)) : json::value();
+        return n;
+    }
     }
     return nullptr;
 }
