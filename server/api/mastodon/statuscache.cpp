@@ -1,5 +1,6 @@
 #include "api/mastodon/statuscache.h"
 
+#include "social/counters.h"
 #include "store/eventstore.h"
 
 #include <algorithm>
@@ -18,7 +19,7 @@ Result<LogPosition> StatusJsonCache::catchUp(store::Database& db) {
     auto events = store::lastEventSeq(db);
     if (!events)
         return events.status();
-    auto counted = store::consumerCursor(db, "counters");
+    auto counted = store::consumerCursor(db, social::CountersConsumer::kName);
     if (!counted)
         return counted.status();
     const LogPosition at{*events, *counted};
