@@ -37,6 +37,7 @@ Result<std::string> renderStatuses(ApiContext& ctx, store::Database& db, social:
     if (!views)
         return views.status();
     std::string body = "[";
+    body.reserve(views->size() * 2048 + 2); // a rendered status is about 2 KiB: one allocation
     for (auto& v : *views) {
         if (body.size() > 1)
             body += ',';
@@ -57,7 +58,6 @@ Result<std::string> renderStatuses(ApiContext& ctx, store::Database& db, social:
             ctx.statusCache->insert(v.status.id, rendered, *at);
             v.favourited = favourited;
         }
-        body.reserve(body.size() + rendered->before.size() + rendered->after.size() + 8);
         body += rendered->before;
         body += v.favourited ? "true" : "false";
         body += rendered->after;
