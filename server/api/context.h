@@ -30,6 +30,10 @@
 
 namespace pinhole::server::api {
 
+namespace mastodon {
+class StatusJsonCache;
+}
+
 struct ApiContext {
     const Config& config;
     std::string baseUrl; // "http://127.0.0.1:8470", no trailing slash
@@ -45,6 +49,7 @@ struct ApiContext {
     social::StatusService* statuses = nullptr;
     social::NotificationService* notifications = nullptr;
     feed::HomeFeed* homeFeed = nullptr;
+    mastodon::StatusJsonCache* statusCache = nullptr; // rendered statuses (api/mastodon/statuscache.h)
     sync::ChangeStream* changes = nullptr; // api/pinhole/syncapi.cpp
     sync::OpsService* syncOps = nullptr;
     annotations::AnnotationService* annotations = nullptr;

@@ -5,6 +5,7 @@
 #include "accounts/accountservice.h"
 #include "annotations/annotationservice.h"
 #include "api/context.h"
+#include "api/mastodon/statuscache.h"
 #include "auth/oauthservice.h"
 #include "core/config.h"
 #include "feed/homefeed.h"
@@ -80,6 +81,7 @@ private:
     http::HttpMetrics m_metrics;
     http::Router m_router;
     std::unique_ptr<http::HttpServer> m_http;
+    std::unique_ptr<api::mastodon::StatusJsonCache> m_statusCache;
     std::unique_ptr<api::ApiContext> m_api;
     std::atomic<bool> m_ready{false};
     std::function<Result<Config>()> m_configSource;

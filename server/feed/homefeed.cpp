@@ -5,6 +5,7 @@
 #include "store/statusstore.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 namespace pinhole::server::feed {
@@ -41,17 +42,26 @@ Result<social::Paged<Id>> HomeFeed::page(Id viewer, const store::Page& page) {
     auto db = m_store.connection();
     if (!db)
         return db.status();
-    {
-        auto empty = store::feedIsEmpty(**db, viewer);
-        if (!empty)
-            return empty.status();
-        if (*empty)
-            PINHOLE_TRY(rebuild(**db, viewer));
-    }
-    store::ReadTransaction snapshot(**db); // the pushed rows and the pulled ones from one state
+    // The pushed rows and the pulled ones from one state.
+    std::optional<store::ReadTransaction> snapshot(std::in_place, **db);
     auto pushed = store::feedPage(**db, viewer, page);
     if (!pushed)
         return pushed.status();
+    if (pushed->empty()) {
+        // Only an empty page asks whether the whole feed is empty (to rebuild it), so the common
+        // read is one query less.
+        auto empty = store::feedIsEmpty(**db, viewer);
+        if (!empty)
+            return empty.status();
+        if (*empty) {
+            snapshot.reset(); // the rebuild writes
+            PINHOLE_TRY(rebuild(**db, viewer));
+            snapshot.emplace(**db);
+            pushed = store::feedPage(**db, viewer, page);
+            if (!pushed)
+                return pushed.status();
+        }
+    }
     std::vector<Id> ids = std::move(pushed).value();
     auto celebrities = store::followedAbove(**db, viewer, m_options.celebrityFollowers);
     if (!celebrities)

@@ -9,6 +9,8 @@
 #include <deque>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace pinhole::server::social {
 
@@ -216,7 +218,8 @@ Result<StatusView> StatusService::favourite(Id viewer, Id id, const store::AlsoI
             return added.status();
         if (*added)
             PINHOLE_TRY(store::appendEvent(
-                **db, {.type = EventType::FavouriteCreated, .actorId = viewer, .accountId = row->accountId, .statusId = id},
+                **db,
+                {.type = EventType::FavouriteCreated, .actorId = viewer, .accountId = row->accountId, .statusId = id},
                 now));
         if (also)
             PINHOLE_TRY(also(**db, id));
@@ -249,7 +252,8 @@ Result<StatusView> StatusService::unfavourite(Id viewer, Id id, const store::Als
             return removed.status();
         if (*removed)
             PINHOLE_TRY(store::appendEvent(
-                **db, {.type = EventType::FavouriteDeleted, .actorId = viewer, .accountId = row->accountId, .statusId = id},
+                **db,
+                {.type = EventType::FavouriteDeleted, .actorId = viewer, .accountId = row->accountId, .statusId = id},
                 nowMillis()));
         if (also)
             PINHOLE_TRY(also(**db, id));
@@ -351,8 +355,8 @@ Result<Paged<StatusView>> StatusService::pageOf(store::Database& db, Access& acc
     return out;
 }
 
-Result<Paged<StatusView>> StatusService::accountStatuses(std::optional<Id> viewer, Id account,
-                                                         const store::Page& page, bool excludeReplies) {
+Result<Paged<StatusView>> StatusService::accountStatuses(std::optional<Id> viewer, Id account, const store::Page& page,
+                                                         bool excludeReplies) {
     auto db = m_store.connection();
     if (!db)
         return db.status();
@@ -430,53 +434,86 @@ Result<store::Asset> StatusService::viewableAsset(std::optional<Id> viewer, Id a
     return asset;
 }
 
-Result<std::vector<StatusView>> StatusService::views(store::Database& db, Access& access, const std::vector<Id>& ids) {
-    store::ReadTransaction snapshot(db); // one snapshot for the many small reads below
-    std::vector<StatusView> out;
-    out.reserve(ids.size());
-    std::map<Id, store::AccountCounts> authorCounts; // authors repeat in a page
-    for (Id id : ids) {
-        auto row = store::statusById(db, id);
-        if (!row) {
-            if (row.status().code() == Code::NotFound)
-                continue; // deleted meanwhile
-            return row.status();
-        }
-        auto may = access.mayViewStatus(*row);
+Result<std::vector<StatusView>> StatusService::views(store::Database& db, Access& access, const std::vector<Id>& ids,
+                                                     const std::function<bool(const store::StatusRow&)>& rendered) {
+    // A page in a handful of queries whatever its length (rows, accounts and ties, media, counts,
+    // the viewer's favourites), all in one snapshot.
+    store::ReadTransaction snapshot(db);
+    auto rows = store::statusesByIds(db, ids);
+    if (!rows)
+        return rows.status();
+    std::vector<Id> authors;
+    for (const auto& row : *rows)
+        authors.push_back(row.accountId);
+    PINHOLE_TRY(access.preload(authors));
+    std::vector<store::StatusRow> visible;
+    visible.reserve(rows->size());
+    for (auto& row : *rows) {
+        auto may = access.mayViewStatus(row);
         if (!may)
             return may.status();
-        if (!*may)
+        if (*may)
+            visible.push_back(std::move(row));
+    }
+    std::vector<Id> statusIds, toRender, mediaIds; // all visible; those the caller has not rendered
+    std::vector<bool> full(visible.size());
+    authors.clear();
+    for (std::size_t i = 0; i < visible.size(); ++i) {
+        const auto& row = visible[i];
+        statusIds.push_back(row.id);
+        full[i] = !rendered || !rendered(row);
+        if (!full[i])
             continue;
+        toRender.push_back(row.id);
+        authors.push_back(row.accountId);
+        mediaIds.insert(mediaIds.end(), row.mediaIds.begin(), row.mediaIds.end());
+    }
+    auto assets = store::assetsByIds(db, mediaIds);
+    if (!assets)
+        return assets.status();
+    std::unordered_map<Id, store::Asset*> assetsById;
+    for (auto& a : *assets)
+        assetsById.emplace(a.id, &a);
+    auto statusCounts = store::statusCountsOf(db, toRender);
+    if (!statusCounts)
+        return statusCounts.status();
+    auto authorCounts = store::accountCountsOf(db, authors);
+    if (!authorCounts)
+        return authorCounts.status();
+    std::unordered_set<Id> favourited;
+    if (access.viewer()) {
+        auto mine = store::favouritedAmong(db, *access.viewer(), statusIds);
+        if (!mine)
+            return mine.status();
+        favourited.insert(mine->begin(), mine->end());
+    }
+
+    std::vector<StatusView> out;
+    out.reserve(visible.size());
+    for (std::size_t i = 0; i < visible.size(); ++i) {
+        auto& row = visible[i];
         StatusView v;
-        auto author = access.account(row->accountId);
+        auto author = access.account(row.accountId);
         if (!author)
             return author.status();
         v.author = std::move(author).value();
-        if (auto it = authorCounts.find(row->accountId); it != authorCounts.end()) {
+        v.favourited = favourited.contains(row.id);
+        if (!full[i]) {
+            v.status = std::move(row);
+            out.push_back(std::move(v));
+            continue;
+        }
+        if (auto it = authorCounts->find(row.accountId); it != authorCounts->end())
             v.authorCounts = it->second;
-        } else {
-            auto counts = store::accountCounts(db, row->accountId);
-            if (!counts)
-                return counts.status();
-            v.authorCounts = authorCounts[row->accountId] = *counts;
+        for (Id media : row.mediaIds) {
+            auto it = assetsById.find(media);
+            if (it == assetsById.end())
+                return notFound("asset not found"); // as assetById() answered before: the asset is gone
+            v.media.push_back(*it->second);
         }
-        for (Id media : row->mediaIds) {
-            auto asset = store::assetById(db, media);
-            if (!asset)
-                return asset.status();
-            v.media.push_back(std::move(asset).value());
-        }
-        auto counts = store::statusCounts(db, id);
-        if (!counts)
-            return counts.status();
-        v.counts = *counts;
-        if (access.viewer()) {
-            auto favourited = store::hasFavourited(db, id, *access.viewer());
-            if (!favourited)
-                return favourited.status();
-            v.favourited = *favourited;
-        }
-        v.status = std::move(row).value();
+        if (auto it = statusCounts->find(row.id); it != statusCounts->end())
+            v.counts = it->second;
+        v.status = std::move(row);
         out.push_back(std::move(v));
     }
     return out;

@@ -15,6 +15,7 @@
 #include "store/statusstore.h"
 #include "store/store.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,8 +87,11 @@ public:
     // The asset if `viewer` may fetch it: its owner anything, others a derivative (never the
     // `original`) of a photo in a post they may see. NotFound otherwise, as for no asset.
     Result<store::Asset> viewableAsset(std::optional<Id> viewer, Id assetId, bool original);
-    // Of `ids`, the statuses `access` may see, in the same order.
-    Result<std::vector<StatusView>> views(store::Database& db, Access& access, const std::vector<Id>& ids);
+    // Of `ids`, the statuses `access` may see, in the same order. A status for which `rendered`
+    // answers true comes with its row, author and `favourited` only (no counts, no media): the
+    // caller holds the rest rendered already (api/mastodon/statuscache.h).
+    Result<std::vector<StatusView>> views(store::Database& db, Access& access, const std::vector<Id>& ids,
+                                          const std::function<bool(const store::StatusRow&)>& rendered = {});
 
 private:
     Result<Paged<StatusView>> pageOf(store::Database& db, Access& access, const Result<std::vector<Id>>& ids);

@@ -2,6 +2,8 @@
 
 #include "store/followstore.h"
 
+#include <algorithm>
+
 namespace pinhole::server::social {
 
 namespace {
@@ -74,6 +76,47 @@ Result<store::Account> Access::account(Id id) {
     if (a)
         m_accounts.emplace(id, *a);
     return a;
+}
+
+Status Access::preload(const std::vector<Id>& accounts) {
+    std::vector<Id> missing;
+    for (Id id : accounts)
+        if (!m_accounts.contains(id) || !m_ties.contains(id))
+            missing.push_back(id);
+    std::sort(missing.begin(), missing.end());
+    missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+    if (missing.empty())
+        return Status::ok();
+    auto rows = store::accountsByIds(m_db, missing);
+    if (!rows)
+        return rows.status();
+    for (auto& a : *rows)
+        m_accounts.emplace(a.id, std::move(a));
+    // Ties as tiesOf() finds them, one query per kind of edge for all the accounts.
+    std::map<Id, Ties> ties;
+    for (Id id : missing)
+        ties[id].self = m_viewer && *m_viewer == id;
+    if (m_viewer) {
+        using store::Edge;
+        struct Kind {
+            Edge edge;
+            bool incoming;
+            bool Ties::*field;
+        };
+        for (const Kind& k :
+             {Kind{Edge::Follow, false, &Ties::following}, Kind{Edge::FollowRequest, false, &Ties::requested},
+              Kind{Edge::Block, false, &Ties::blocking}, Kind{Edge::Block, true, &Ties::blockedBy}}) {
+            auto ids = store::edgesAmong(m_db, k.edge, *m_viewer, missing, k.incoming);
+            if (!ids)
+                return ids.status();
+            for (Id id : *ids)
+                if (auto it = ties.find(id); it != ties.end() && !it->second.self)
+                    it->second.*k.field = true;
+        }
+    }
+    for (const auto& [id, t] : ties)
+        m_ties.emplace(id, t);
+    return Status::ok();
 }
 
 Result<bool> Access::mayViewPostsOf(Id id) {

@@ -17,12 +17,8 @@ std::string lowerAscii(std::string_view s) {
     return out;
 }
 
-Result<Account> readOne(Query& q, std::string_view what) {
-    auto row = q.step();
-    if (!row)
-        return row.status();
-    if (!*row)
-        return notFound(std::string(what) + " not found");
+// The account of the row `q` stands on.
+Account accountOfRow(const Query& q) {
     Account a;
     a.id = q.int64(0);
     a.username = q.text(1);
@@ -38,6 +34,15 @@ Result<Account> readOne(Query& q, std::string_view what) {
     a.updatedAt = q.int64(10);
     a.hideCollections = q.int64(11) != 0;
     return a;
+}
+
+Result<Account> readOne(Query& q, std::string_view what) {
+    auto row = q.step();
+    if (!row)
+        return row.status();
+    if (!*row)
+        return notFound(std::string(what) + " not found");
+    return accountOfRow(q);
 }
 
 } // namespace
@@ -60,6 +65,23 @@ Result<Account> accountById(Database& db, Id id) {
     auto q = db.prepare(std::string("SELECT ") + kColumns + " FROM accounts WHERE id = ?1");
     q.bind(1, id);
     return readOne(q, "account");
+}
+
+Result<std::vector<Account>> accountsByIds(Database& db, const std::vector<Id>& ids) {
+    std::vector<Account> out;
+    if (ids.empty())
+        return out;
+    auto q =
+        db.prepare(std::string("SELECT ") + kColumns + " FROM accounts WHERE id IN (SELECT value FROM json_each(?1))");
+    q.bindIds(1, ids);
+    for (;;) {
+        auto row = q.step();
+        if (!row)
+            return row.status();
+        if (!*row)
+            return out;
+        out.push_back(accountOfRow(q));
+    }
 }
 
 Result<Account> accountByUsername(Database& db, std::string_view username) {

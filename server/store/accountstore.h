@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace pinhole::server::store {
 
@@ -29,6 +30,8 @@ struct Account {
 // Conflict if the username (case-insensitively) or e-mail is taken.
 Status insertAccount(Database& db, const Account& account);
 Result<Account> accountById(Database& db, Id id);
+// The accounts of `ids` that exist, in no particular order.
+Result<std::vector<Account>> accountsByIds(Database& db, const std::vector<Id>& ids);
 Result<Account> accountByUsername(Database& db, std::string_view username);
 Result<Account> accountByEmail(Database& db, std::string_view email);
 Status updateProfile(Database& db, Id id, const std::string& displayName, const std::string& note, bool locked,

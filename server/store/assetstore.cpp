@@ -1,5 +1,7 @@
 #include "store/assetstore.h"
 
+#include <unordered_map>
+
 namespace pinhole::server::store {
 
 namespace {
@@ -10,31 +12,22 @@ constexpr const char* kAssetColumns =
     "gps_altitude, placeholder, description, focus_x, focus_y, created_at, updated_at, title, favourite, "
     "taken_at_correction, trashed_at";
 
-template <class T>
-std::optional<T> opt(const Query& q, int column);
-template <>
-std::optional<int> opt(const Query& q, int c) {
+template <class T> std::optional<T> opt(const Query& q, int column);
+template <> std::optional<int> opt(const Query& q, int c) {
     return q.isNull(c) ? std::nullopt : std::optional<int>(static_cast<int>(q.int64(c)));
 }
-template <>
-std::optional<std::int64_t> opt(const Query& q, int c) {
+template <> std::optional<std::int64_t> opt(const Query& q, int c) {
     return q.isNull(c) ? std::nullopt : std::optional<std::int64_t>(q.int64(c));
 }
-template <>
-std::optional<double> opt(const Query& q, int c) {
+template <> std::optional<double> opt(const Query& q, int c) {
     return q.isNull(c) ? std::nullopt : std::optional<double>(q.real(c));
 }
-template <>
-std::optional<std::string> opt(const Query& q, int c) {
+template <> std::optional<std::string> opt(const Query& q, int c) {
     return q.isNull(c) ? std::nullopt : std::optional<std::string>(q.text(c));
 }
 
-Result<Asset> readAsset(Database& db, Query& q) {
-    auto row = q.step();
-    if (!row)
-        return row.status();
-    if (!*row)
-        return notFound("asset not found");
+// The asset of the row `q` stands on (kAssetColumns), without its derivatives.
+Asset assetOfRow(const Query& q) {
     Asset a;
     a.id = q.int64(0);
     a.ownerId = q.int64(1);
@@ -67,7 +60,16 @@ Result<Asset> readAsset(Database& db, Query& q) {
     a.favourite = q.int64(28) != 0;
     a.takenAtCorrection = opt<std::int64_t>(q, 29);
     a.trashedAt = opt<std::int64_t>(q, 30);
+    return a;
+}
 
+Result<Asset> readAsset(Database& db, Query& q) {
+    auto row = q.step();
+    if (!row)
+        return row.status();
+    if (!*row)
+        return notFound("asset not found");
+    Asset a = assetOfRow(q);
     auto d = db.prepare("SELECT variant, width, height, byte_size, mime_type FROM asset_derivatives "
                         "WHERE asset_id = ?1 ORDER BY variant");
     d.bind(1, a.id);
@@ -77,8 +79,8 @@ Result<Asset> readAsset(Database& db, Query& q) {
             return more.status();
         if (!*more)
             break;
-        a.derivatives.push_back({d.text(0), static_cast<int>(d.int64(1)), static_cast<int>(d.int64(2)), d.int64(3),
-                                 d.text(4)});
+        a.derivatives.push_back(
+            {d.text(0), static_cast<int>(d.int64(1)), static_cast<int>(d.int64(2)), d.int64(3), d.text(4)});
     }
     return a;
 }
@@ -86,8 +88,9 @@ Result<Asset> readAsset(Database& db, Query& q) {
 } // namespace
 
 Status insertAsset(Database& db, const Asset& a) {
-    auto q = db.prepare("INSERT INTO assets (id, owner_id, sha256, byte_size, mime_type, state, created_at, updated_at) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    auto q =
+        db.prepare("INSERT INTO assets (id, owner_id, sha256, byte_size, mime_type, state, created_at, updated_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     q.bind(1, a.id).bind(2, a.ownerId).bind(3, a.sha256).bind(4, a.byteSize).bind(5, a.mimeType).bind(6, a.state);
     q.bind(7, a.createdAt).bind(8, a.updatedAt);
     return q.run();
@@ -97,6 +100,40 @@ Result<Asset> assetById(Database& db, Id id) {
     auto q = db.prepare(std::string("SELECT ") + kAssetColumns + " FROM assets WHERE id = ?1");
     q.bind(1, id);
     return readAsset(db, q);
+}
+
+Result<std::vector<Asset>> assetsByIds(Database& db, const std::vector<Id>& ids) {
+    std::vector<Asset> out;
+    if (ids.empty())
+        return out;
+    std::unordered_map<Id, std::size_t> index;
+    {
+        auto q = db.prepare(std::string("SELECT ") + kAssetColumns +
+                            " FROM assets WHERE id IN (SELECT value FROM json_each(?1))");
+        q.bindIds(1, ids);
+        for (;;) {
+            auto row = q.step();
+            if (!row)
+                return row.status();
+            if (!*row)
+                break;
+            index.emplace(q.int64(0), out.size());
+            out.push_back(assetOfRow(q));
+        }
+    }
+    auto d = db.prepare("SELECT asset_id, variant, width, height, byte_size, mime_type FROM asset_derivatives "
+                        "WHERE asset_id IN (SELECT value FROM json_each(?1)) ORDER BY asset_id, variant");
+    d.bindIds(1, ids);
+    for (;;) {
+        auto more = d.step();
+        if (!more)
+            return more.status();
+        if (!*more)
+            return out;
+        if (auto it = index.find(d.int64(0)); it != index.end())
+            out[it->second].derivatives.push_back(
+                {d.text(1), static_cast<int>(d.int64(2)), static_cast<int>(d.int64(3)), d.int64(4), d.text(5)});
+    }
 }
 
 Result<Asset> assetByOwnerAndSha(Database& db, Id ownerId, std::string_view sha256) {
@@ -140,8 +177,8 @@ Status updateAssetMetadata(Database& db, const Asset& a, std::int64_t now) {
     return q.run();
 }
 
-Status completeAsset(Database& db, Id id, const std::vector<DerivativeRow>& derivatives,
-                     const std::string& placeholder, std::int64_t now) {
+Status completeAsset(Database& db, Id id, const std::vector<DerivativeRow>& derivatives, const std::string& placeholder,
+                     std::int64_t now) {
     for (const auto& d : derivatives) {
         auto q = db.prepare("INSERT OR REPLACE INTO asset_derivatives (asset_id, variant, width, height, byte_size, "
                             "mime_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -162,7 +199,8 @@ Status failAsset(Database& db, Id id, const std::string& reason, std::int64_t no
 
 Status updateAssetDescription(Database& db, Id id, const std::string& description, double focusX, double focusY,
                               std::int64_t now) {
-    auto q = db.prepare("UPDATE assets SET description = ?2, focus_x = ?3, focus_y = ?4, updated_at = ?5 WHERE id = ?1");
+    auto q =
+        db.prepare("UPDATE assets SET description = ?2, focus_x = ?3, focus_y = ?4, updated_at = ?5 WHERE id = ?1");
     q.bind(1, id).bind(2, description).bind(3, focusX).bind(4, focusY).bind(5, now);
     return q.run();
 }
@@ -211,12 +249,13 @@ Result<AssetPage> listAssets(Database& db, const AssetQuery& query) {
         " AND (?10 IS NULL OR EXISTS (SELECT 1 FROM annotations n WHERE n.asset_id = a.id) = ?10)";
     std::string sql;
     if (query.albumId)
-        sql = "SELECT a.id, m.position FROM assets a JOIN album_assets m ON m.asset_id = a.id WHERE m.album_id = ?6 AND" +
-               kFilters + " AND (?7 IS NULL OR m.position > ?7) ORDER BY m.position LIMIT ?9";
+        sql =
+            "SELECT a.id, m.position FROM assets a JOIN album_assets m ON m.asset_id = a.id WHERE m.album_id = ?6 AND" +
+            kFilters + " AND (?7 IS NULL OR m.position > ?7) ORDER BY m.position LIMIT ?9";
     else
         sql = "SELECT a.id, a.sort_at FROM assets a WHERE" + kFilters +
-               " AND (?7 IS NULL OR a.sort_at < ?7 OR (a.sort_at = ?7 AND a.id < ?8))"
-               " ORDER BY a.sort_at DESC, a.id DESC LIMIT ?9";
+              " AND (?7 IS NULL OR a.sort_at < ?7 OR (a.sort_at = ?7 AND a.id < ?8))"
+              " ORDER BY a.sort_at DESC, a.id DESC LIMIT ?9";
     std::vector<Id> ids;
     AssetPage page;
     {

@@ -56,6 +56,8 @@ struct Asset {
 // Conflict if the owner has these bytes already (UNIQUE(owner_id, sha256)).
 Status insertAsset(Database& db, const Asset& asset);
 Result<Asset> assetById(Database& db, Id id);
+// The assets of `ids` that exist, with their derivatives, in no particular order.
+Result<std::vector<Asset>> assetsByIds(Database& db, const std::vector<Id>& ids);
 Result<Asset> assetByOwnerAndSha(Database& db, Id ownerId, std::string_view sha256);
 // Of `sha256s`, those the owner has an asset for.
 Result<std::vector<std::string>> existingSha256s(Database& db, Id ownerId, const std::vector<std::string>& sha256s);
@@ -65,8 +67,8 @@ Result<bool> sha256InUse(Database& db, std::string_view sha256);
 // Metadata extracted from the file (everything from width to gpsAltitude).
 Status updateAssetMetadata(Database& db, const Asset& asset, std::int64_t now);
 // Records the derivatives and the placeholder and marks the asset ready.
-Status completeAsset(Database& db, Id id, const std::vector<DerivativeRow>& derivatives,
-                     const std::string& placeholder, std::int64_t now);
+Status completeAsset(Database& db, Id id, const std::vector<DerivativeRow>& derivatives, const std::string& placeholder,
+                     std::int64_t now);
 Status failAsset(Database& db, Id id, const std::string& reason, std::int64_t now);
 Status updateAssetDescription(Database& db, Id id, const std::string& description, double focusX, double focusY,
                               std::int64_t now);
@@ -89,7 +91,7 @@ struct AssetQuery {
     std::optional<Id> albumId;               // REQUIRES: an album of ownerId
     std::optional<bool> favourite;
     std::optional<bool> annotated; // true: with at least one annotation; false: with none
-    bool trashed = false; // true: only the trash; false: everything else
+    bool trashed = false;          // true: only the trash; false: everything else
     struct Cursor {
         std::int64_t key = 0;
         Id id = 0;

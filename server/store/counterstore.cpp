@@ -42,6 +42,40 @@ Result<StatusCounts> statusCounts(Database& db, Id statusId) {
     return StatusCounts{q.int64(0), q.int64(1)};
 }
 
+Result<std::unordered_map<Id, AccountCounts>> accountCountsOf(Database& db, const std::vector<Id>& accountIds) {
+    std::unordered_map<Id, AccountCounts> out;
+    if (accountIds.empty())
+        return out;
+    auto q = db.prepare("SELECT account_id, followers_count, following_count, statuses_count FROM account_counters "
+                        "WHERE account_id IN (SELECT value FROM json_each(?1))");
+    q.bindIds(1, accountIds);
+    for (;;) {
+        auto row = q.step();
+        if (!row)
+            return row.status();
+        if (!*row)
+            return out;
+        out[q.int64(0)] = AccountCounts{q.int64(1), q.int64(2), q.int64(3)};
+    }
+}
+
+Result<std::unordered_map<Id, StatusCounts>> statusCountsOf(Database& db, const std::vector<Id>& statusIds) {
+    std::unordered_map<Id, StatusCounts> out;
+    if (statusIds.empty())
+        return out;
+    auto q = db.prepare("SELECT status_id, favourites_count, replies_count FROM status_counters "
+                        "WHERE status_id IN (SELECT value FROM json_each(?1))");
+    q.bindIds(1, statusIds);
+    for (;;) {
+        auto row = q.step();
+        if (!row)
+            return row.status();
+        if (!*row)
+            return out;
+        out[q.int64(0)] = StatusCounts{q.int64(1), q.int64(2)};
+    }
+}
+
 Status addAccountCounts(Database& db, Id accountId, const AccountCounts& d) {
     auto q = db.prepare(R"sql(
 INSERT INTO account_counters (account_id, followers_count, following_count, statuses_count)
@@ -85,8 +119,9 @@ Result<std::vector<CounterDifference>> counterDifferences(Database& db) {
             if (a.int64(1 + i) != a.int64(4 + i))
                 out.push_back({names[i], a.int64(0), a.int64(4 + i), a.int64(1 + i)});
     }
-    auto s = db.prepare(std::string("SELECT r.*, coalesce(c.favourites_count, 0), coalesce(c.replies_count, 0) FROM (") +
-                        kStatusRecount + ") r LEFT JOIN status_counters c ON c.status_id = r.id");
+    auto s =
+        db.prepare(std::string("SELECT r.*, coalesce(c.favourites_count, 0), coalesce(c.replies_count, 0) FROM (") +
+                   kStatusRecount + ") r LEFT JOIN status_counters c ON c.status_id = r.id");
     for (;;) {
         auto row = s.step();
         if (!row)

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace pinhole::server::store {
@@ -26,6 +27,9 @@ struct StatusCounts {
 // Zero for an account or status without a counter row.
 Result<AccountCounts> accountCounts(Database& db, Id accountId);
 Result<StatusCounts> statusCounts(Database& db, Id statusId);
+// The same for many at once: an entry for each id that has a counter row.
+Result<std::unordered_map<Id, AccountCounts>> accountCountsOf(Database& db, const std::vector<Id>& accountIds);
+Result<std::unordered_map<Id, StatusCounts>> statusCountsOf(Database& db, const std::vector<Id>& statusIds);
 
 // Add deltas; nothing happens for an account or status that no longer exists (a consumer may
 // apply an event after its subject was deleted).

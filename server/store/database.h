@@ -46,6 +46,9 @@ public:
     Query& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
     Query& bindBlob(int index, const void* data, std::size_t size);
     Query& bindNull(int index);
+    // A list of ids as one JSON array, for `IN (SELECT value FROM json_each(?N))`: one cached
+    // statement serves every list length, so a page of rows is read in one query, not one each.
+    Query& bindIds(int index, const std::vector<std::int64_t>& ids);
     template <class T> Query& bind(int index, const std::optional<T>& value) {
         return value ? bind(index, *value) : bindNull(index);
     }

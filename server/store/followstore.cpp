@@ -14,12 +14,9 @@ struct Table {
 
 Table tableOf(Edge edge) {
     switch (edge) {
-    case Edge::Follow:
-        return {"follows", "follower_id", "followee_id"};
-    case Edge::FollowRequest:
-        return {"follow_requests", "requester_id", "target_id"};
-    case Edge::Block:
-        return {"blocks", "blocker_id", "blocked_id"};
+    case Edge::Follow: return {"follows", "follower_id", "followee_id"};
+    case Edge::FollowRequest: return {"follow_requests", "requester_id", "target_id"};
+    case Edge::Block: return {"blocks", "blocker_id", "blocked_id"};
     }
     return {"follows", "follower_id", "followee_id"};
 }
@@ -62,6 +59,17 @@ Result<bool> hasEdge(Database& db, Edge edge, Id from, Id to) {
     auto q = db.prepare(std::string("SELECT 1 FROM ") + t.name + " WHERE " + t.from + " = ?1 AND " + t.to + " = ?2");
     q.bind(1, from).bind(2, to);
     return q.step();
+}
+
+Result<std::vector<Id>> edgesAmong(Database& db, Edge edge, Id from, const std::vector<Id>& others, bool incoming) {
+    if (others.empty())
+        return std::vector<Id>{};
+    const Table t = tableOf(edge);
+    const std::string mine = incoming ? t.to : t.from, other = incoming ? t.from : t.to;
+    auto q = db.prepare("SELECT " + other + " FROM " + t.name + " WHERE " + mine + " = ?1 AND " + other +
+                        " IN (SELECT value FROM json_each(?2))");
+    q.bind(1, from).bindIds(2, others);
+    return ids(q);
 }
 
 Result<bool> insertEdge(Database& db, Edge edge, Id from, Id to, Id id, std::int64_t now) {

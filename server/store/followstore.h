@@ -16,6 +16,9 @@ enum class Edge { Follow, FollowRequest, Block };
 
 // Whether `from` follows / has requested to follow / blocks `to`.
 Result<bool> hasEdge(Database& db, Edge edge, Id from, Id to);
+// Of `others`, those `from` has the edge to (outgoing) or that have the edge to `from` (incoming):
+// the ties of one viewer with a page's authors in one query per kind of edge.
+Result<std::vector<Id>> edgesAmong(Database& db, Edge edge, Id from, const std::vector<Id>& others, bool incoming);
 // Conflict-free: false if the edge existed already. `id` orders lists of the edge.
 Result<bool> insertEdge(Database& db, Edge edge, Id from, Id to, Id id, std::int64_t now);
 // False if there was no such edge.

@@ -1,6 +1,7 @@
 #include "store/statusstore.h"
 
 #include <string>
+#include <unordered_map>
 
 namespace pinhole::server::store {
 
@@ -29,12 +30,9 @@ Result<std::vector<Id>> pagedIds(Query& q, const Page& page) {
 
 std::string_view visibilityName(Visibility v) {
     switch (v) {
-    case Visibility::Public:
-        return "public";
-    case Visibility::Unlisted:
-        return "unlisted";
-    case Visibility::Private:
-        return "private";
+    case Visibility::Public: return "public";
+    case Visibility::Unlisted: return "unlisted";
+    case Visibility::Private: return "private";
     }
     return "private";
 }
@@ -106,6 +104,74 @@ Result<StatusRow> statusById(Database& db, Id id) {
     return s;
 }
 
+Result<std::vector<StatusRow>> statusesByIds(Database& db, const std::vector<Id>& ids) {
+    std::vector<StatusRow> out;
+    if (ids.empty())
+        return out;
+    std::unordered_map<Id, std::size_t> index; // status id -> position in `out`
+    {
+        auto q = db.prepare("SELECT id, account_id, in_reply_to_id, in_reply_to_account_id, visibility, text, "
+                            "created_at FROM statuses WHERE id IN (SELECT value FROM json_each(?1))");
+        q.bindIds(1, ids);
+        for (;;) {
+            auto row = q.step();
+            if (!row)
+                return row.status();
+            if (!*row)
+                break;
+            StatusRow s;
+            s.id = q.int64(0);
+            s.accountId = q.int64(1);
+            if (!q.isNull(2))
+                s.inReplyToId = q.int64(2);
+            if (!q.isNull(3))
+                s.inReplyToAccountId = q.int64(3);
+            s.visibility = visibilityFromName(q.text(4)).value_or(Visibility::Private);
+            s.text = q.text(5);
+            s.createdAt = q.int64(6);
+            index.emplace(s.id, out.size());
+            out.push_back(std::move(s));
+        }
+    }
+    {
+        auto m = db.prepare("SELECT status_id, asset_id FROM status_media WHERE status_id IN "
+                            "(SELECT value FROM json_each(?1)) ORDER BY status_id, position");
+        m.bindIds(1, ids);
+        for (;;) {
+            auto row = m.step();
+            if (!row)
+                return row.status();
+            if (!*row)
+                break;
+            if (auto it = index.find(m.int64(0)); it != index.end())
+                out[it->second].mediaIds.push_back(m.int64(1));
+        }
+    }
+    {
+        auto t = db.prepare("SELECT status_id, tag FROM status_tags WHERE status_id IN "
+                            "(SELECT value FROM json_each(?1)) ORDER BY status_id, tag");
+        t.bindIds(1, ids);
+        for (;;) {
+            auto row = t.step();
+            if (!row)
+                return row.status();
+            if (!*row)
+                break;
+            if (auto it = index.find(t.int64(0)); it != index.end())
+                out[it->second].tags.push_back(t.text(1));
+        }
+    }
+    // Back into the order asked for.
+    std::vector<StatusRow> ordered;
+    ordered.reserve(out.size());
+    for (Id id : ids)
+        if (auto it = index.find(id); it != index.end()) { // a repeated id comes once
+            ordered.push_back(std::move(out[it->second]));
+            index.erase(it);
+        }
+    return ordered;
+}
+
 Status deleteStatus(Database& db, Id id) {
     auto q = db.prepare("DELETE FROM statuses WHERE id = ?1");
     q.bind(1, id);
@@ -119,9 +185,9 @@ Result<std::vector<Id>> replyIds(Database& db, Id parent) {
 }
 
 Result<std::vector<Id>> accountStatusIds(Database& db, Id account, const Page& page, bool postsOnly) {
-    auto q = db.prepare(std::string("SELECT id FROM statuses WHERE account_id = ?1 AND id < ?2 AND id > ?3") +
-                        (postsOnly ? " AND in_reply_to_id IS NULL" : "") + " ORDER BY id " + page.order() +
-                        " LIMIT ?4");
+    auto q =
+        db.prepare(std::string("SELECT id FROM statuses WHERE account_id = ?1 AND id < ?2 AND id > ?3") +
+                   (postsOnly ? " AND in_reply_to_id IS NULL" : "") + " ORDER BY id " + page.order() + " LIMIT ?4");
     q.bind(1, account).bind(2, page.upper()).bind(3, page.lower()).bind(4, page.limit);
     return pagedIds(q, page);
 }
@@ -173,8 +239,8 @@ Result<std::vector<Id>> statusesWithAsset(Database& db, Id assetId) {
 }
 
 Result<bool> insertFavourite(Database& db, Id statusId, Id accountId, Id id, std::int64_t now) {
-    auto q = db.prepare(
-        "INSERT OR IGNORE INTO favourites (status_id, account_id, id, created_at) VALUES (?1, ?2, ?3, ?4)");
+    auto q =
+        db.prepare("INSERT OR IGNORE INTO favourites (status_id, account_id, id, created_at) VALUES (?1, ?2, ?3, ?4)");
     q.bind(1, statusId).bind(2, accountId).bind(3, id).bind(4, now);
     PINHOLE_TRY(q.run());
     return db.changes() > 0;
@@ -191,6 +257,15 @@ Result<bool> hasFavourited(Database& db, Id statusId, Id accountId) {
     auto q = db.prepare("SELECT 1 FROM favourites WHERE status_id = ?1 AND account_id = ?2");
     q.bind(1, statusId).bind(2, accountId);
     return q.step();
+}
+
+Result<std::vector<Id>> favouritedAmong(Database& db, Id accountId, const std::vector<Id>& statusIds) {
+    if (statusIds.empty())
+        return std::vector<Id>{};
+    auto q = db.prepare("SELECT status_id FROM favourites WHERE account_id = ?1 AND status_id IN "
+                        "(SELECT value FROM json_each(?2))");
+    q.bind(1, accountId).bindIds(2, statusIds);
+    return readIds(q);
 }
 
 Result<std::vector<EdgeEntry>> favouritesOf(Database& db, Id statusId, const Page& page) {
@@ -225,7 +300,8 @@ Status rememberIdempotencyKey(Database& db, Id accountId, std::string_view key, 
     auto old = db.prepare("DELETE FROM idempotency_keys WHERE created_at < ?1");
     old.bind(1, now - keepMillis);
     PINHOLE_TRY(old.run());
-    auto q = db.prepare("INSERT INTO idempotency_keys (account_id, key, status_id, created_at) VALUES (?1, ?2, ?3, ?4)");
+    auto q =
+        db.prepare("INSERT INTO idempotency_keys (account_id, key, status_id, created_at) VALUES (?1, ?2, ?3, ?4)");
     q.bind(1, accountId).bind(2, key).bind(3, statusId).bind(4, now);
     return q.run();
 }

@@ -35,6 +35,9 @@ struct StatusRow {
 // With its media and tags.
 Status insertStatus(Database& db, const StatusRow& status);
 Result<StatusRow> statusById(Database& db, Id id);
+// The statuses of `ids` that exist, with their media and tags, in the order of `ids`: three
+// queries for a whole page (the home feed's read path), however long it is.
+Result<std::vector<StatusRow>> statusesByIds(Database& db, const std::vector<Id>& ids);
 Status deleteStatus(Database& db, Id id);
 // Direct replies of `parent`, oldest first.
 Result<std::vector<Id>> replyIds(Database& db, Id parent);
@@ -56,6 +59,8 @@ Result<std::vector<Id>> statusesWithAsset(Database& db, Id assetId);
 Result<bool> insertFavourite(Database& db, Id statusId, Id accountId, Id id, std::int64_t now);
 Result<bool> deleteFavourite(Database& db, Id statusId, Id accountId);
 Result<bool> hasFavourited(Database& db, Id statusId, Id accountId);
+// Of `statusIds`, those `accountId` has favourited (in no particular order).
+Result<std::vector<Id>> favouritedAmong(Database& db, Id accountId, const std::vector<Id>& statusIds);
 // Who favourited `status`, newest first; entry ids are the favourites' (the page cursor).
 Result<std::vector<EdgeEntry>> favouritesOf(Database& db, Id statusId, const Page& page);
 

@@ -1,7 +1,8 @@
 // The social core through the real pinholed: idempotent posting, deletion from every feed and
 // counter, the follow request flow, blocks, the celebrity pull path, counters against a recount,
-// and pagination while posts arrive. Feeds and counters are written by the event log's consumers
-// after the request returns, so the checks wait on conditions (QTRY_*), never on time.
+// pagination while posts arrive, and the rendered-post cache behind the home timeline. Feeds and
+// counters are written by the event log's consumers after the request returns, so the checks wait
+// on conditions (QTRY_*), never on time.
 #include "socialfixture.h"
 
 #include <QRandomGenerator>
@@ -20,6 +21,14 @@ class TestSocial : public QObject {
 
     int accountCount(const QString& token, const QString& id, const char* field) {
         return m_social.get(token, "/api/v1/accounts/" + id).json()[field].toInt();
+    }
+
+    // `status` as it appears in `token`'s home timeline (empty if it does not).
+    QJsonObject homeStatus(const QString& token, const QString& status) {
+        for (const auto& v : m_social.get(token, "/api/v1/timelines/home?limit=40").jsonArray())
+            if (v.toObject()["id"].toString() == status)
+                return v.toObject();
+        return {};
     }
 
 private slots:
@@ -182,6 +191,66 @@ private slots:
         QVERIFY(std::is_sorted(arrived.begin(), arrived.end(), [](const QString& a, const QString& b) {
             return a.toLongLong() < b.toLongLong();
         }));
+    }
+
+    // The home timeline splices cached renderings of posts (api/mastodon/statuscache.h): the
+    // viewer's own `favourited` is never another viewer's, and the counts follow each change.
+    void homeTimelineShowsEachViewerItsOwnFavourite() {
+        const QString ivy = m_social.user("ivy");
+        const QString jon = m_social.user("jon");
+        const QString kim = m_social.user("kim");
+        for (const auto& follower : {jon, kim})
+            QCOMPARE(m_social.postTo(follower, "/api/v1/accounts/" + m_social.idOf(ivy) + "/follow").status, 200);
+        const QString post = m_social.photoPost(ivy, "liked by one");
+        QVERIFY(!post.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(m_social.homeIds(jon).contains(post) && m_social.homeIds(kim).contains(post), 20000);
+        QCOMPARE(homeStatus(kim, post)["favourited"].toBool(), false); // rendered and cached
+
+        QCOMPARE(m_social.postTo(jon, "/api/v1/statuses/" + post + "/favourite").status, 200);
+        QCOMPARE(homeStatus(jon, post)["favourited"].toBool(), true);
+        QCOMPARE(homeStatus(jon, post)["favourites_count"].toInt(), 1);
+        QCOMPARE(homeStatus(kim, post)["favourited"].toBool(), false);
+        QCOMPARE(homeStatus(kim, post)["favourites_count"].toInt(), 1);
+        QCOMPARE(homeStatus(ivy, post)["favourited"].toBool(), false);
+
+        QCOMPARE(m_social.postTo(jon, "/api/v1/statuses/" + post + "/unfavourite").status, 200);
+        QCOMPARE(homeStatus(jon, post)["favourited"].toBool(), false);
+        QCOMPARE(homeStatus(kim, post)["favourites_count"].toInt(), 0);
+    }
+
+    // A post read (and cached) once shows every later change: its author's profile and counts,
+    // its photo's description, a comment's count, and its deletion.
+    void homeTimelineShowsChangesToAPostReadBefore() {
+        const QString nia = m_social.user("nia");
+        const QString oto = m_social.user("oto");
+        QCOMPARE(m_social.postTo(oto, "/api/v1/accounts/" + m_social.idOf(nia) + "/follow").status, 200);
+        const QString media = m_social.photo(nia);
+        const QString post = m_social.post(nia, "changes ahead", {media}).json()["id"].toString();
+        QVERIFY(!post.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(m_social.homeIds(oto).contains(post), 20000);
+        // Read (and so cached) once the counters consumer has counted the post.
+        QTRY_COMPARE_WITH_TIMEOUT(homeStatus(oto, post)["account"].toObject()["statuses_count"].toInt(), 1, 20000);
+
+        HttpClient asNia(m_server.baseUrl(), nia);
+        QCOMPARE(asNia.patchJson("/api/v1/accounts/update_credentials", {{"display_name", "Nia Renamed"}}).status, 200);
+        QCOMPARE(homeStatus(oto, post)["account"].toObject()["display_name"].toString(), QString("Nia Renamed"));
+
+        QCOMPARE(asNia
+                     .send("PUT", "/api/v1/media/" + media,
+                           QJsonDocument(QJsonObject{{"description", "A described photo"}}).toJson(),
+                           "application/json")
+                     .status,
+                 200);
+        QCOMPARE(homeStatus(oto, post)["media_attachments"].toArray().at(0).toObject()["description"].toString(),
+                 QString("A described photo"));
+
+        QCOMPARE(m_social.post(oto, "a comment", {}, "public", post).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(homeStatus(oto, post)["replies_count"].toInt(), 1, 20000);
+        m_social.photoPost(nia, "a second post");
+        QTRY_COMPARE_WITH_TIMEOUT(homeStatus(oto, post)["account"].toObject()["statuses_count"].toInt(), 2, 20000);
+
+        QCOMPARE(HttpClient(m_server.baseUrl(), nia).send("DELETE", "/api/v1/statuses/" + post).status, 200);
+        QVERIFY(!m_social.homeIds(oto).contains(post));
     }
 
     // A randomised mix of follows, posts, comments, favourites, deletes and blocks; then the

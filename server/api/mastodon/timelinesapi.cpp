@@ -1,7 +1,10 @@
 // Mastodon's timelines (home, public, tag), search (v2) and notifications.
 #include "api/mastodon/socialapi.h"
+#include "api/mastodon/statuscache.h"
 
 #include <algorithm>
+#include <memory>
+#include <unordered_map>
 
 namespace json = boost::json;
 
@@ -10,6 +13,58 @@ namespace pinhole::server::api {
 using namespace mastodon;
 
 namespace {
+
+// A page of statuses as one JSON array for `access`'s viewer, spliced from the rendered-status
+// cache where it holds them (the viewer's `favourited` patched in) and rendered, then kept, where
+// it does not. One read snapshot for the cache's log position and every row.
+Result<std::string> renderStatuses(ApiContext& ctx, store::Database& db, social::Access& access,
+                                   const std::vector<Id>& ids) {
+    store::ReadTransaction snapshot(db);
+    auto at = ctx.statusCache->catchUp(db);
+    if (!at)
+        return at.status();
+    std::unordered_map<Id, std::shared_ptr<const RenderedStatus>> cached;
+    std::vector<Id> dependsOn;
+    auto views = ctx.statuses->views(db, access, ids, [&](const store::StatusRow& row) {
+        dependsOn.assign(row.mediaIds.begin(), row.mediaIds.end());
+        dependsOn.push_back(row.accountId);
+        auto hit = ctx.statusCache->find(row.id, dependsOn);
+        const bool found = hit != nullptr;
+        if (found)
+            cached.emplace(row.id, std::move(hit));
+        return found;
+    });
+    if (!views)
+        return views.status();
+    std::string body = "[";
+    body.reserve(views->size() * 2048 + 2); // a rendered status is about 2 KiB: one allocation
+    for (auto& v : *views) {
+        if (body.size() > 1)
+            body += ',';
+        std::shared_ptr<const RenderedStatus> rendered;
+        if (auto it = cached.find(v.status.id); it != cached.end()) {
+            rendered = it->second;
+        } else {
+            const bool favourited = v.favourited;
+            v.favourited = false; // the shared text never holds a viewer's value
+            const std::string json = json::serialize(statusJson(v, ctx.baseUrl));
+            auto parts = StatusJsonCache::split(json);
+            if (!parts) { // cannot happen with statusJson's keys; render it for this viewer alone
+                v.favourited = favourited;
+                body += json::serialize(statusJson(v, ctx.baseUrl));
+                continue;
+            }
+            rendered = std::make_shared<const RenderedStatus>(std::move(*parts));
+            ctx.statusCache->insert(v.status.id, rendered, *at);
+            v.favourited = favourited;
+        }
+        body += rendered->before;
+        body += v.favourited ? "true" : "false";
+        body += rendered->after;
+    }
+    body += ']';
+    return body;
+}
 
 Result<http::Response> home(ApiContext& ctx, http::Request& request) {
     auto viewer = requiredViewer(ctx, request, "read:statuses");
@@ -25,6 +80,15 @@ Result<http::Response> home(ApiContext& ctx, http::Request& request) {
     if (!db)
         return db.status();
     social::Access access(**db, *viewer);
+    if (ctx.statusCache) {
+        auto body = renderStatuses(ctx, **db, access, ids->items);
+        if (!body)
+            return body.status();
+        http::Response r;
+        r.body = std::move(body).value();
+        addLinkHeader(r, ctx, request, ids->newest, ids->oldest);
+        return r;
+    }
     auto views = ctx.statuses->views(**db, access, ids->items);
     if (!views)
         return views.status();
