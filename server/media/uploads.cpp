@@ -10,7 +10,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 namespace pinhole::server::media {
 
@@ -33,9 +37,22 @@ std::string toHex(std::string_view bytes) {
     return hex;
 }
 
+// Fault injection for tests only: PINHOLE_TEST_UPLOAD_WRITE_DELAY_MS makes each chunk's write
+// wait that long before it starts — a slow disk, so that tst_e2e_crash's random kills often fall
+// inside a PATCH, between the request and the offset it records. Unset (0) everywhere else.
+std::chrono::milliseconds testWriteDelay() {
+    static const std::chrono::milliseconds delay = [] {
+        const char* value = std::getenv("PINHOLE_TEST_UPLOAD_WRITE_DELAY_MS");
+        return std::chrono::milliseconds(value ? std::max(0, std::atoi(value)) : 0);
+    }();
+    return delay;
+}
+
 // Writes `bytes` at `offset` of the file at `path` durably, first cutting off anything past
 // `offset` (left by a crash after a write but before its offset was recorded).
 Status writeAt(const std::string& path, std::int64_t offset, std::string_view bytes) {
+    if (testWriteDelay().count() > 0)
+        std::this_thread::sleep_for(testWriteDelay());
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return internalError("cannot open upload file");
