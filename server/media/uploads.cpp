@@ -195,9 +195,12 @@ Result<UploadProgress> UploadService::append(Id ownerId, std::string_view id, st
     } release{*this, std::string(id)};
 
     if (upload->assetId || upload->offset == upload->length) {
-        if (offset == upload->length && bytes.empty())
+        if (offset != upload->length || !bytes.empty())
+            return conflict("the upload is complete");
+        if (upload->assetId)
             return UploadProgress{*upload, upload->assetId};
-        return conflict("the upload is complete");
+        // Every byte is there but no asset: the server stopped while ingesting. Finish it now.
+        return complete(ownerId, *upload);
     }
     if (offset != upload->offset)
         return conflict("Upload-Offset " + std::to_string(offset) + " does not match the upload's offset " +
@@ -223,20 +226,38 @@ Result<UploadProgress> UploadService::append(Id ownerId, std::string_view id, st
     }
     if (upload->offset < upload->length)
         return UploadProgress{*upload, std::nullopt};
+    return complete(ownerId, *upload);
+}
 
-    // Complete: the library takes the file (moves or deletes it).
-    auto ingested = m_library.ingest(ownerId, path, upload->declaredSha256);
+Result<UploadProgress> UploadService::complete(Id ownerId, store::Upload upload) {
+    const std::string path = partPath(upload.id);
     auto db = m_store.connection();
     if (!db)
         return db.status();
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+        // A crash after the library took the file and before the upload recorded the asset:
+        // the asset is there under the declared hash. Without one there is nothing to resume.
+        auto asset = upload.declaredSha256 ? store::assetByOwnerAndSha(**db, ownerId, *upload.declaredSha256)
+                                           : Result<store::Asset>(notFound("no asset"));
+        if (!asset) {
+            PINHOLE_TRY(store::deleteUpload(**db, upload.id));
+            return Status(Code::NotFound, "the upload's file was lost before it became an asset; upload it again");
+        }
+        PINHOLE_TRY(store::setUploadAsset(**db, upload.id, asset->id));
+        upload.assetId = asset->id;
+        return UploadProgress{upload, asset->id};
+    }
+    // The library takes the file (moves or deletes it).
+    auto ingested = m_library.ingest(ownerId, path, upload.declaredSha256);
     if (!ingested) {
         // Unusable bytes: the upload is over. The client learns why from this response.
-        PINHOLE_TRY(store::deleteUpload(**db, id));
+        PINHOLE_TRY(store::deleteUpload(**db, upload.id));
         return ingested.status();
     }
-    PINHOLE_TRY(store::setUploadAsset(**db, id, ingested->asset.id));
-    upload->assetId = ingested->asset.id;
-    return UploadProgress{*upload, ingested->asset.id};
+    PINHOLE_TRY(store::setUploadAsset(**db, upload.id, ingested->asset.id));
+    upload.assetId = ingested->asset.id;
+    return UploadProgress{upload, ingested->asset.id};
 }
 
 Status UploadService::terminate(Id ownerId, std::string_view id) {

@@ -7,6 +7,7 @@
 // arrives the file is handed to MediaLibrary::ingest, and the upload remembers the asset.
 //
 // State of an upload:  created (offset 0) --append--> partial --append--> complete (asset_id set)
+//                      all bytes, no asset (a crash during ingest) --append of 0 bytes--> complete
 //                      any unfinished state --terminate/expireUploads--> gone (row and file)
 // Threading: thread-safe; concurrent PATCHes of one upload are refused (Code::Conflict) rather
 // than interleaved.
@@ -58,6 +59,10 @@ public:
 
 private:
     std::string partPath(std::string_view id) const;
+    // The last byte is there: hands the file to the library and records the asset. Also run
+    // again for an upload whose every byte arrived before a crash stopped its ingest (the
+    // client's resuming PATCH of no bytes at the final offset).
+    Result<UploadProgress> complete(Id ownerId, store::Upload upload);
 
     store::Store& m_store;
     MediaLibrary& m_library;
