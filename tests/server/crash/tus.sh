@@ -2,8 +2,9 @@
 # a failure. Logs: tus-offsets.txt "<upload> <offset>" per acknowledged PATCH; tus-uploads.txt
 # "<asset> <sha256>" per completed upload; tus-unanswered.txt "<upload> <offset>" per PATCH
 # without a 2xx answer (the kills fall in PATCHes); tus-regressions.txt whenever the server
-# reports less than it had acknowledged, loses the upload (404) or finds the assembled file is
-# not what was sent (460 against the declared SHA-256) — the test expects none.
+# reports less than it had acknowledged, loses the upload (404), finds the assembled file is
+# not what was sent (460 against the declared SHA-256) or has every byte but no asset — the test
+# expects none.
 source "$(dirname "$0")/lib.sh"
 tus=/api/pinhole/v1/uploads
 n=0
@@ -43,6 +44,7 @@ while [ ! -e stop ]; do
     acked=$(header Upload-Offset <<< "$answer")
     echo "$id $acked" >> tus-offsets.txt
     asset=$(header Pinhole-Asset-Id <<< "$answer")
+    [ -z "$asset" ] && [ "$acked" = "$length" ] && { echo "$id $acked complete without an asset" >> tus-regressions.txt; break; }
   done
   [ -n "$asset" ] && echo "$asset $sha" >> tus-uploads.txt
 done
