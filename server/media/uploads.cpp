@@ -193,6 +193,11 @@ Result<UploadProgress> UploadService::append(Id ownerId, std::string_view id, st
             s.m_busy.erase(id);
         }
     } release{*this, std::string(id)};
+    // Read again now that no other PATCH runs: one that just finished may have moved the
+    // offset or completed the upload since the read above.
+    upload = get(ownerId, id);
+    if (!upload)
+        return upload.status();
 
     if (upload->assetId || upload->offset == upload->length) {
         if (offset != upload->length || !bytes.empty())
