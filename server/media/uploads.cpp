@@ -241,17 +241,22 @@ Result<UploadProgress> UploadService::complete(Id ownerId, store::Upload upload)
         return db.status();
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
-        // A crash after the library took the file and before the upload recorded the asset:
-        // the asset is there under the declared hash. Without one there is nothing to resume.
-        auto asset = upload.declaredSha256 ? store::assetByOwnerAndSha(**db, ownerId, *upload.declaredSha256)
-                                           : Result<store::Asset>(notFound("no asset"));
-        if (!asset) {
+        // A crash after the library took the file: the asset is there under the declared hash,
+        // or (the crash fell between publishing the original and committing its row) the
+        // original is, and ingesting a copy of it records the asset. Without a declared hash
+        // there is nothing to find, and nothing to resume.
+        if (upload.declaredSha256) {
+            if (auto asset = store::assetByOwnerAndSha(**db, ownerId, *upload.declaredSha256)) {
+                PINHOLE_TRY(store::setUploadAsset(**db, upload.id, asset->id));
+                upload.assetId = asset->id;
+                return UploadProgress{upload, asset->id};
+            }
+            std::filesystem::copy_file(m_library.originalPath(*upload.declaredSha256), path, ec);
+        }
+        if (!upload.declaredSha256 || ec) {
             PINHOLE_TRY(store::deleteUpload(**db, upload.id));
             return Status(Code::NotFound, "the upload's file was lost before it became an asset; upload it again");
         }
-        PINHOLE_TRY(store::setUploadAsset(**db, upload.id, asset->id));
-        upload.assetId = asset->id;
-        return UploadProgress{upload, asset->id};
     }
     // The library takes the file (moves or deletes it).
     auto ingested = m_library.ingest(ownerId, path, upload.declaredSha256);
