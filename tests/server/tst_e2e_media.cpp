@@ -1,6 +1,6 @@
 // The media pipeline through the real pinholed: tus uploads that resume (after a refused PATCH,
-// a connection cut mid-request and a server restart) and verify checksums, deduplication, refusal of what is not a
-// usable image, the Mastodon media endpoints, and /media/<id>/<variant> with its caching, ranges and privacy.
+// a connection cut mid-request and a server restart) and verify checksums, deduplication, refusal of what is not a usable image, the
+// Mastodon media endpoints, and /media/<id>/<variant> with its caching, ranges and privacy.
 #include "httpclient.h"
 #include "serverprocess.h"
 
@@ -51,9 +51,7 @@ QByteArray pngChunk(const QByteArray& type, const QByteArray& data) {
     return length + type + data + crc32(type + data);
 }
 
-QByteArray sha256Hex(const QByteArray& data) {
-    return QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex();
-}
+QByteArray sha256Hex(const QByteArray& data) { return QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex(); }
 
 } // namespace
 
@@ -61,15 +59,14 @@ class TestMedia : public QObject {
     Q_OBJECT
     ServerProcess m_server;
     QTemporaryDir m_dir;
-    QString m_photo; // a JPEG with camera data and GPS
+    QString m_photo;    // a JPEG with camera data and GPS
     QString m_token;
     QString m_strangerToken;
 
     HttpReply createUpload(HttpClient& http, qint64 length, const QByteArray& sha = {}) {
         Headers h{{"Tus-Resumable", "1.0.0"}, {"Upload-Length", QByteArray::number(length)}};
         if (!sha.isEmpty())
-            h.append(
-                {"Upload-Metadata", "filename " + QByteArray("photo.jpg").toBase64() + ",sha256 " + sha.toBase64()});
+            h.append({"Upload-Metadata", "filename " + QByteArray("photo.jpg").toBase64() + ",sha256 " + sha.toBase64()});
         return http.send("POST", "/api/pinhole/v1/uploads", {}, {}, h);
     }
     HttpReply patch(HttpClient& http, const QString& location, qint64 offset, const QByteArray& chunk,
@@ -104,17 +101,15 @@ class TestMedia : public QObject {
     HttpReply postMultipart(HttpClient& http, const QString& path, const QByteArray& file, const QByteArray& name) {
         const QByteArray boundary = "pinholeTestBoundary";
         QByteArray body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name +
-                          "\"\r\n\r\n" + file + "\r\n--" + boundary +
-                          "\r\nContent-Disposition: form-data; "
-                          "name=\"description\"\r\n\r\nA test photo\r\n--" +
-                          boundary + "--\r\n";
+                          "\"\r\n\r\n" + file + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; "
+                          "name=\"description\"\r\n\r\nA test photo\r\n--" + boundary + "--\r\n";
         return http.send("POST", path, body, "multipart/form-data; boundary=" + boundary);
     }
     QJsonObject waitReady(HttpClient& http, const QString& assetId) {
         QJsonObject asset;
         [&] {
-            QTRY_VERIFY_WITH_TIMEOUT(
-                (asset = http.get("/api/pinhole/v1/assets/" + assetId).json())["state"] != "processing", 60000);
+            QTRY_VERIFY_WITH_TIMEOUT((asset = http.get("/api/pinhole/v1/assets/" + assetId).json())["state"] != "processing",
+                                     60000);
         }();
         return asset;
     }
@@ -148,8 +143,8 @@ private slots:
         m_photo = m_dir.filePath("photo.jpg");
         QVERIFY(run("convert", {"-size", "1600x1200", "plasma:red-blue", "-quality", "92", m_photo}));
         QVERIFY(run("exiftool", {"-overwrite_original", "-Make=Pinhole Optics", "-Model=Test Camera",
-                                 "-DateTimeOriginal=2024:05:01 14:03:22", "-GPSLatitude=48.8584", "-GPSLatitudeRef=N",
-                                 "-GPSLongitude=2.2945", "-GPSLongitudeRef=E", m_photo}));
+                                 "-DateTimeOriginal=2024:05:01 14:03:22", "-GPSLatitude=48.8584",
+                                 "-GPSLatitudeRef=N", "-GPSLongitude=2.2945", "-GPSLongitudeRef=E", m_photo}));
     }
 
     void optionsAdvertisesTheTusExtensions() {
@@ -273,8 +268,7 @@ private slots:
         const HttpReply done = patch(http, QString::fromUtf8(created.header("location")), 0, bytes);
         QCOMPARE(done.status, 460);
         QVERIFY(done.header("pinhole-asset-id").isEmpty());
-        const HttpReply check =
-            http.postJson("/api/pinhole/v1/assets/check", {{"sha256", QJsonArray{QString(sha256Hex(bytes))}}});
+        const HttpReply check = http.postJson("/api/pinhole/v1/assets/check", {{"sha256", QJsonArray{QString(sha256Hex(bytes))}}});
         QCOMPARE(check.json()["existing"].toArray().size(), 0);
     }
 
@@ -441,10 +435,9 @@ private slots:
         QVERIFY(!created.json()["url"].isNull());
         QVERIFY(!created.json()["preview_url"].isNull());
         const QString id = created.json()["id"].toString();
-        const HttpReply updated =
-            http.send("PUT", "/api/v1/media/" + id,
-                      QJsonDocument(QJsonObject{{"description", "New words"}, {"focus", "0.5,-0.25"}}).toJson(),
-                      "application/json");
+        const HttpReply updated = http.send("PUT", "/api/v1/media/" + id,
+                                            QJsonDocument(QJsonObject{{"description", "New words"}, {"focus", "0.5,-0.25"}}).toJson(),
+                                            "application/json");
         QCOMPARE(updated.status, 200);
         QCOMPARE(updated.json()["description"].toString(), QString("New words"));
         QCOMPARE(updated.json()["meta"].toObject()["focus"].toObject()["y"].toDouble(), -0.25);
