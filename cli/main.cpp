@@ -430,7 +430,8 @@ int main(int argc, char** argv) {
         auto op = engine.library().post(hashes, options["--caption"], visibility);
         if (!op)
             return fail(op.status());
-        std::cout << "post queued (operation " << *op << ")\n";
+        // Flushed: the post is stored, whatever happens to the sync that follows.
+        std::cout << "post queued (operation " << *op << ")" << std::endl;
         if (!engine.isLoggedIn())
             return 0;
         return runImportSync(engine);

@@ -11,7 +11,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 namespace pinhole::server::media {
 
@@ -27,9 +31,22 @@ std::optional<std::string> base64Decode(std::string_view text) {
     return out;
 }
 
+// Fault injection for tests only: PINHOLE_TEST_UPLOAD_WRITE_DELAY_MS makes each chunk's write
+// wait that long before it starts — a slow disk, so that tst_e2e_crash's random kills often fall
+// inside a PATCH, between the request and the offset it records. Unset (0) everywhere else.
+std::chrono::milliseconds testWriteDelay() {
+    static const std::chrono::milliseconds delay = [] {
+        const char* value = std::getenv("PINHOLE_TEST_UPLOAD_WRITE_DELAY_MS");
+        return std::chrono::milliseconds(value ? std::max(0, std::atoi(value)) : 0);
+    }();
+    return delay;
+}
+
 // Writes `bytes` at `offset` of the file at `path` durably, first cutting off anything past
 // `offset` (left by a crash after a write but before its offset was recorded).
 Status writeAt(const std::string& path, std::int64_t offset, std::string_view bytes) {
+    if (testWriteDelay().count() > 0)
+        std::this_thread::sleep_for(testWriteDelay());
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return internalError("cannot open upload file");
@@ -215,16 +232,25 @@ Result<UploadProgress> UploadService::append(Id ownerId, std::string_view id, st
 Result<UploadProgress> UploadService::complete(Id ownerId, store::Upload upload) {
     const std::string path = partPath(upload.id);
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec) && upload.declaredSha256) {
-        // An earlier attempt stored the file and stopped before recording the asset here.
+    if (!std::filesystem::exists(path, ec)) {
+        // A crash after the library took the file: the asset is there under the declared hash,
+        // or (the crash fell between publishing the original and committing its row) the
+        // original is, and ingesting a copy of it records the asset. Without a declared hash
+        // there is nothing to find, and nothing to resume.
         auto db = m_store.connection();
         if (!db)
             return db.status();
-        auto stored = store::assetByOwnerAndSha(**db, ownerId, *upload.declaredSha256);
-        if (stored) {
-            PINHOLE_TRY(store::setUploadAsset(**db, upload.id, stored->id));
-            upload.assetId = stored->id;
-            return UploadProgress{upload, stored->id};
+        if (upload.declaredSha256) {
+            if (auto asset = store::assetByOwnerAndSha(**db, ownerId, *upload.declaredSha256)) {
+                PINHOLE_TRY(store::setUploadAsset(**db, upload.id, asset->id));
+                upload.assetId = asset->id;
+                return UploadProgress{upload, asset->id};
+            }
+            std::filesystem::copy_file(m_library.originalPath(*upload.declaredSha256), path, ec);
+        }
+        if (!upload.declaredSha256 || ec) {
+            PINHOLE_TRY(store::deleteUpload(**db, upload.id));
+            return Status(Code::NotFound, "the upload's file was lost before it became an asset; upload it again");
         }
     }
     // The library takes the file (moves or deletes it).

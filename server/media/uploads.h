@@ -7,6 +7,7 @@
 // arrives the file is handed to MediaLibrary::ingest, and the upload remembers the asset.
 //
 // State of an upload:  created (offset 0) --append--> partial --append--> complete (asset_id set)
+//                      all bytes, no asset (a crash during ingest) --append of 0 bytes--> complete
 //                      any unfinished state --terminate/expireUploads--> gone (row and file)
 // "All bytes, no asset yet" is a moment of the last PATCH (the file is being stored) or, after a
 // crash in that moment, a state an empty PATCH at the full offset finishes: it stores the file

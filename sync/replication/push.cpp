@@ -2,7 +2,11 @@
 
 #include "core/digest.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <map>
+#include <thread>
 
 namespace json = boost::json;
 
@@ -12,6 +16,18 @@ namespace {
 std::string stringField(const json::object& o, const char* key) {
     const auto* v = o.if_contains(key);
     return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// Fault injection for tests only: PINHOLE_TEST_PUSH_RECORD_DELAY_MS makes the pusher wait that
+// long between the server's answer and recording it — a stalled client, so that tst_e2e_cli's
+// kills often fall after the server applied an operation and before the outbox knows (the
+// resend the server's op-id idempotency must absorb). Unset (0) everywhere else.
+std::chrono::milliseconds testRecordDelay() {
+    static const std::chrono::milliseconds delay = [] {
+        const char* value = std::getenv("PINHOLE_TEST_PUSH_RECORD_DELAY_MS");
+        return std::chrono::milliseconds(value ? std::max(0, std::atoi(value)) : 0);
+    }();
+    return delay;
 }
 } // namespace
 
@@ -250,6 +266,8 @@ Result<PushReport> Pusher::run(std::uint64_t now) {
         for (const auto& result : *results)
             if (result.is_object())
                 byId[stringField(result.as_object(), "op_id")] = &result.as_object();
+        if (testRecordDelay().count() > 0)
+            std::this_thread::sleep_for(testRecordDelay());
         store::Transaction tx(m_store.db());
         PINHOLE_TRY(tx.status());
         for (const auto& op : sending) {

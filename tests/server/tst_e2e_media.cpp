@@ -204,39 +204,53 @@ private slots:
         QCOMPARE(sha256Hex(original.body), sha256Hex(bytes));
     }
 
-    // The state a crash leaves between the last bytes' acknowledgement and the storing of the
-    // file: every byte is there, no asset. HEAD says so (no asset id), and an empty PATCH at the
-    // end stores the file and names the asset, instead of the upload being stuck for good.
-    void allBytesWithoutAnAssetIsFinishedByAnEmptyPatch() {
-        QByteArray bytes = readFile(m_photo);
-        bytes.append("crash-window"); // other bytes than the other tests' uploads: a new asset
+    // Regression (found by tst_e2e_crash): a kill after an upload's last byte was recorded and
+    // before its asset was, left it complete without an asset for good — every resuming PATCH
+    // of no bytes at the final offset answered 204 without Pinhole-Asset-Id. Now that PATCH
+    // finishes the ingest (the file still waiting) or finds the asset the ingest made.
+    void uploadWhoseIngestACrashStoppedCompletesOnResume_data() {
+        QTest::addColumn<bool>("ingested");
+        QTest::newRow("stopped before the library took the file") << false;
+        QTest::newRow("stopped after the asset, before the upload recorded it") << true;
+    }
+    void uploadWhoseIngestACrashStoppedCompletesOnResume() {
+        QFETCH(bool, ingested);
+        const QByteArray bytes = readFile(m_photo) + QByteArray(ingested ? "ingested" : "waiting");
         HttpClient http(m_server.baseUrl(), m_token);
         const HttpReply created = createUpload(http, bytes.size(), sha256Hex(bytes));
-        QCOMPARE(created.status, 201);
-        const QString path = QUrl(QString::fromUtf8(created.header("location"))).path();
-        const QString id = path.section('/', -1);
-        QCOMPARE(patch(http, m_server.baseUrl() + path, 0, bytes.left(100000)).status, 204);
+        const QString id = QString::fromUtf8(created.header("location")).section('/', -1);
+        QString assetId;
+        if (ingested) {
+            const HttpReply done = patch(http, QString::fromUtf8(created.header("location")), 0, bytes);
+            QCOMPARE(done.status, 204);
+            assetId = QString::fromUtf8(done.header("pinhole-asset-id"));
+        } else {
+            QCOMPARE(patch(http, QString::fromUtf8(created.header("location")), 0, bytes.left(1000)).status, 204);
+        }
+        // What the crash left: every byte recorded, no asset on the upload.
         QCOMPARE(m_server.stop(), 0);
-        QFile part(m_server.dataDir() + "/uploads/" + id + ".part");
-        QVERIFY(part.open(QIODevice::Append));
-        part.write(bytes.mid(100000));
-        part.close();
-        QVERIFY(
-            run("sqlite3", {m_server.dataDir() + "/pinhole.db",
-                            QString("UPDATE uploads SET \"offset\" = %1 WHERE id = '%2'").arg(bytes.size()).arg(id)}));
+        const QString db = m_server.dataDir() + "/pinhole.db";
+        QVERIFY(run("sqlite3",
+                    {db, QString("UPDATE uploads SET \"offset\" = length, asset_id = NULL WHERE id = '%1'").arg(id)}));
+        if (!ingested) {
+            QFile part(m_server.dataDir() + "/uploads/" + id + ".part");
+            QVERIFY(part.exists());
+            QVERIFY(part.open(QIODevice::WriteOnly | QIODevice::Truncate) && part.write(bytes) == bytes.size());
+        }
         QVERIFY(m_server.start());
-
         HttpClient again(m_server.baseUrl(), m_token);
+        const QString path = "/api/pinhole/v1/uploads/" + id;
         const HttpReply head = again.send("HEAD", path, {}, {}, {{"Tus-Resumable", "1.0.0"}});
         QCOMPARE(head.header("upload-offset").toLongLong(), bytes.size());
         QVERIFY(head.header("pinhole-asset-id").isEmpty());
-        const HttpReply done = patch(again, m_server.baseUrl() + path, bytes.size(), QByteArray());
-        QCOMPARE(done.status, 204);
-        const QString assetId = QString::fromUtf8(done.header("pinhole-asset-id"));
-        QVERIFY(!assetId.isEmpty());
-        QCOMPARE(sha256Hex(again.get("/media/" + assetId + "/original").body), sha256Hex(bytes));
-        // Bytes past the end are still refused.
-        QCOMPARE(patch(again, m_server.baseUrl() + path, bytes.size(), "x").status, 409);
+
+        const HttpReply resumed = patch(again, m_server.baseUrl() + path, bytes.size(), {});
+        QCOMPARE(resumed.status, 204);
+        const QString resumedAsset = QString::fromUtf8(resumed.header("pinhole-asset-id"));
+        QVERIFY(!resumedAsset.isEmpty());
+        if (ingested)
+            QCOMPARE(resumedAsset, assetId);
+        QCOMPARE(sha256Hex(again.get("/media/" + resumedAsset + "/original").body), sha256Hex(bytes));
     }
 
     void wrongChunkChecksumIsRefusedAndNothingStored() {

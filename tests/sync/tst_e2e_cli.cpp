@@ -1,7 +1,8 @@
 // pinhole-cli as a user runs it, against the real pinholed: login (and its errors and exit
 // codes), import with dedupe and upload, status, post; and kill -9 at points spread over
 // import and upload, ten times in a row: the local database passes integrity_check every time,
-// and the final state has every photo exactly once, locally and on the server.
+// and the final state has every photo exactly once, locally and on the server; and kill -9 of
+// `post`, after which the outbox holds each queued post once and the server shows it once.
 #include "core/digest.h"
 #include "engine/engine.h"
 #include "httpclient.h"
@@ -9,9 +10,12 @@
 #include "store/database.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QMap>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -82,6 +86,7 @@ private slots:
         QVERIFY(m_server.createUser("alice", kPassword));
         QVERIFY(m_server.createUser("carol", kPassword)); // libraries of their own for the kill tests
         QVERIFY(m_server.createUser("dave", kPassword));
+        QVERIFY(m_server.createUser("erin", kPassword));
     }
 
     void loginSucceedsWithThePasswordOnStdin() {
@@ -276,6 +281,76 @@ private slots:
         for (const auto& s : statuses)
             captions.insert(s.toObject().value("content").toString());
         QCOMPARE(captions.size(), kPosts);
+    }
+
+    // `pinhole-cli post` killed at a random moment, twelve times: before, while or after it
+    // queues the post (printing "post queued (operation …)") and while it uploads and pushes.
+    // The store opens after every kill, the outbox holds each queued post exactly once, and once
+    // synced the server has each post exactly once — a resent operation id is answered, not
+    // applied again.
+    void killedWhilePostingKeepsEveryQueuedPostOnceEverywhere() {
+        const QString profile = loggedIn("erin");
+        QVERIFY(!profile.isEmpty());
+        const QString db = profile + "/pinhole.db";
+        constexpr int kRuns = 12;
+        QMap<QString, QString> queued; // op id -> caption, as the CLI acknowledged them
+        auto acknowledged = [&](const QString& out, const QString& caption) {
+            if (const auto at = out.indexOf("post queued (operation "); at >= 0)
+                queued[out.mid(at + 23).section(')', 0, 0)] = caption;
+        };
+        // A client that stalls between the server's answer and recording it
+        // (sync/replication/push.cpp): kills often fall after an operation was applied and
+        // before the outbox knows, so the next run sends it again.
+        qputenv("PINHOLE_TEST_PUSH_RECORD_DELAY_MS", "300");
+        // One run to its end tells how long a run takes here; the kills spread over that.
+        const QString first = makeJpeg(m_dir.path() + "/erin", "whole.jpg", 400, 300);
+        QElapsedTimer clock;
+        clock.start();
+        const Run whole = cli(profile, {"post", first, "--caption", "erin post whole."});
+        const int runMillis = static_cast<int>(clock.elapsed());
+        QVERIFY2(whole.exitCode == 0, qPrintable(whole.err));
+        acknowledged(whole.out, "erin post whole.");
+        for (int i = 0; i < kRuns; ++i) {
+            const QString photo = makeJpeg(m_dir.path() + "/erin", QString("e%1.jpg").arg(i), 400, 300);
+            QVERIFY(!photo.isEmpty());
+            const QString caption = QString("erin post %1.").arg(i); // the dot: "post 1." is not in "post 11."
+            QProcess p;
+            p.start(PINHOLE_CLI_PATH, {"--profile", profile, "post", photo, "--caption", caption});
+            QVERIFY(p.waitForStarted());
+            // A random moment of the run, not synchronisation.
+            p.waitForFinished(QRandomGenerator::global()->bounded(1, runMillis + 1));
+            p.kill(); // SIGKILL (a no-op if it finished)
+            p.waitForFinished();
+            acknowledged(QString::fromUtf8(p.readAllStandardOutput()), caption);
+            QVERIFY(pinhole::sync::Engine::open(db.toStdString()).isOk()); // the store opens
+            QCOMPARE(query(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'"), 0);
+        }
+        qunsetenv("PINHOLE_TEST_PUSH_RECORD_DELAY_MS");
+        qInfo("%lld of %d killed posts acknowledged as queued (a run takes %d ms)",
+              static_cast<long long>(queued.size() - 1), kRuns, runMillis);
+        QVERIFY(queued.size() > 1);
+        for (auto it = queued.cbegin(); it != queued.cend(); ++it)
+            QCOMPARE(query(db, qPrintable("SELECT count(*) FROM outbox WHERE op_id = '" + it.key() + "'")), 1);
+        QCOMPARE(query(db, "SELECT count(*) FROM outbox WHERE kind = 'post.create'"),
+                 query(db, "SELECT count(DISTINCT payload) FROM outbox WHERE kind = 'post.create'"));
+
+        QTRY_VERIFY_WITH_TIMEOUT(cli(profile, {"sync", "--once"}).exitCode == 0 &&
+                                     query(db, "SELECT count(*) FROM outbox WHERE state != 'applied'") == 0,
+                                 120000);
+        HttpClient http(m_server.baseUrl(), token("erin"));
+        const QString me = http.get("/api/v1/accounts/verify_credentials").json().value("id").toString();
+        QMap<QString, int> onServer;
+        for (const auto& s : http.get("/api/v1/accounts/" + me + "/statuses?limit=40").jsonArray())
+            ++onServer[s.toObject().value("content").toString()];
+        QCOMPARE(onServer.size(), query(db, "SELECT count(*) FROM outbox WHERE kind = 'post.create'"));
+        for (auto it = onServer.cbegin(); it != onServer.cend(); ++it)
+            QVERIFY2(it.value() == 1, qPrintable(it.key())); // none twice
+        for (const QString& caption : std::as_const(queued)) {
+            bool found = false;
+            for (auto it = onServer.cbegin(); it != onServer.cend(); ++it)
+                found = found || it.key().contains(caption);
+            QVERIFY2(found, qPrintable(caption)); // none lost
+        }
     }
 };
 
