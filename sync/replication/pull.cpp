@@ -287,12 +287,15 @@ Status applyAnnotation(store::Database& db, const std::string& serverId, const j
         return asset.status();
     if (!*asset)
         return Status::ok();
-    auto sha = db.prepare("SELECT sha256 FROM assets WHERE id = ?");
-    sha.bind(1, **asset);
-    auto found = sha.step();
-    if (!found)
-        return found.status();
-    const std::string hash = sha.text(0);
+    std::string hash;
+    { // the statement is reset before anything below (which may apply a tag's old label) reuses it
+        auto sha = db.prepare("SELECT sha256 FROM assets WHERE id = ?");
+        sha.bind(1, **asset);
+        auto found = sha.step();
+        if (!found)
+            return found.status();
+        hash = sha.text(0);
+    }
     const json::object empty;
     const json::value* p = data.if_contains("payload");
     const json::object& payload = p && p->is_object() ? p->as_object() : empty;
