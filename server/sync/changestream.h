@@ -13,6 +13,8 @@
 #include "social/followservice.h"
 #include "social/statusservice.h"
 #include "store/accountstore.h"
+#include "store/albumstore.h"
+#include "store/annotationstore.h"
 #include "store/assetstore.h"
 #include "store/counterstore.h"
 #include "store/store.h"
@@ -25,7 +27,7 @@
 
 namespace pinhole::server::sync {
 
-enum class EntityKind { Account, Relationship, Asset, Post, Comment, Like, Notification };
+enum class EntityKind { Account, Relationship, Asset, Post, Comment, Like, Notification, Album, Annotation };
 std::string_view entityKindName(EntityKind kind);
 
 // One line of the stream: an upsert (the entity's whole current state, in the field its kind
@@ -45,7 +47,11 @@ struct Change {
     std::string notificationType;
     std::int64_t notifiedAt = 0;
     std::optional<Id> notificationStatusId;
-    std::string cursor; // the cursor after this line
+    std::optional<store::Album> album; // Album, with its members in order:
+    std::vector<Id> albumAssetIds;
+    std::optional<store::AnnotationRow> annotation;
+    std::optional<std::string> clientId; // Album, Annotation: the id a sync client created it under
+    std::string cursor;                  // the cursor after this line
 };
 
 struct ChangePage {
