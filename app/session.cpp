@@ -1,0 +1,147 @@
+#include "session.h"
+
+#include <QLoggingCategory>
+
+namespace pinhole::app {
+
+namespace {
+Q_LOGGING_CATEGORY(lcSync, "pinhole.sync")
+
+void logToQt(sync::LogLevel level, std::string_view event, std::string_view detail) {
+    const auto line = QString::fromUtf8(event.data(), qsizetype(event.size())) + QLatin1Char(' ') +
+                      QString::fromUtf8(detail.data(), qsizetype(detail.size()));
+    switch (level) {
+    case sync::LogLevel::Debug: qCDebug(lcSync).noquote() << line; break;
+    case sync::LogLevel::Info: qCInfo(lcSync).noquote() << line; break;
+    case sync::LogLevel::Warning: qCWarning(lcSync).noquote() << line; break;
+    case sync::LogLevel::Error: qCCritical(lcSync).noquote() << line; break;
+    }
+}
+} // namespace
+
+Session::Session(QObject* parent) : QObject(parent), m_thread(new QThread), m_worker(new QObject) {
+    m_thread->setObjectName(QStringLiteral("pinhole-library"));
+    m_worker->moveToThread(m_thread);
+    m_thread->start();
+}
+
+Session::~Session() {
+    // The engine must die on its owner thread; stopping its watcher joins the sync thread, so no
+    // callback is in flight once this returns.
+    QMetaObject::invokeMethod(
+        m_worker, [this] { m_engine.reset(); }, Qt::BlockingQueuedConnection);
+    m_thread->quit();
+    m_thread->wait();
+    delete m_worker;
+    delete m_thread;
+}
+
+void Session::open(const QString& storePath) {
+    const std::string path = storePath.toStdString();
+    QMetaObject::invokeMethod(
+        m_worker,
+        [this, path] {
+            auto engine = sync::Engine::open(path, logToQt);
+            if (!engine) {
+                const QString error = QString::fromStdString(engine.status().message());
+                deliver([this, error] { emit opened(false, error); });
+                return;
+            }
+            m_engine = std::move(*engine);
+            // Both callbacks come on the sync thread: queue them to the GUI thread.
+            m_engine->onChange([this](sync::Change change) {
+                deliver([this, change] {
+                    if (change == sync::Change::Mirror || change == sync::Change::Uploads)
+                        emit libraryChanged();
+                    emit statusChanged();
+                });
+            });
+            m_engine->onUploadProgress([this](const sync::UploadProgress& p) {
+                const QString sha = QString::fromStdString(p.sha256);
+                const qint64 offset = p.offset, size = p.size;
+                deliver([this, sha, offset, size] { emit uploadProgress(sha, offset, size); });
+            });
+            deliver([this] { emit opened(true, {}); });
+        },
+        Qt::QueuedConnection);
+}
+
+void Session::post(std::function<void(sync::Engine&)> task) {
+    QMetaObject::invokeMethod(
+        m_worker,
+        [this, task = std::move(task)] {
+            if (m_engine)
+                task(*m_engine);
+        },
+        Qt::QueuedConnection);
+}
+
+void Session::deliver(std::function<void()> fn) {
+    // `this` lives on the GUI thread and outlives the library thread (see ~Session).
+    QMetaObject::invokeMethod(this, std::move(fn), Qt::QueuedConnection);
+}
+
+void Session::call(std::function<void(sync::Engine&)> task, QObject* context, std::function<void()> done) {
+    QPointer<QObject> guard(context);
+    post([this, task = std::move(task), guard, done = std::move(done)](sync::Engine& engine) {
+        task(engine);
+        deliver([guard, done] {
+            if (guard)
+                done();
+        });
+    });
+}
+
+void Session::run(std::function<void(sync::Engine&)> task) {
+    post([this, task = std::move(task)](sync::Engine& engine) {
+        task(engine);
+        engine.nudge();
+        deliver([this] {
+            emit libraryChanged();
+            emit statusChanged();
+        });
+    });
+}
+
+void Session::loadAssets(QObject* context, std::function<void(AssetSnapshot)> done) {
+    call<AssetSnapshot>(
+        [this](sync::Engine& engine) -> AssetSnapshot {
+            auto assets = engine.library().assets();
+            if (!assets) {
+                qCWarning(lcSync).noquote()
+                    << "reading the library:" << QString::fromStdString(assets.status().message());
+                return std::make_shared<const std::vector<sync::LocalAsset>>();
+            }
+            rememberPaths(*assets);
+            return std::make_shared<const std::vector<sync::LocalAsset>>(std::move(*assets));
+        },
+        context, std::move(done));
+}
+
+void Session::startSync(int intervalMs) {
+    post([intervalMs](sync::Engine& engine) {
+        if (engine.isLoggedIn())
+            engine.startWatching(intervalMs);
+    });
+}
+
+void Session::syncNow() {
+    post([](sync::Engine& engine) { engine.nudge(); });
+}
+
+void Session::rememberPaths(const std::vector<sync::LocalAsset>& assets) {
+    QHash<QString, QString> paths;
+    paths.reserve(qsizetype(assets.size()));
+    for (const auto& a : assets)
+        if (!a.files.empty())
+            paths.insert(QString::fromStdString(a.sha256), QString::fromStdString(a.files.front()));
+    QMutexLocker lock(&m_pathsMutex);
+    m_paths.swap(paths);
+}
+
+QString Session::localPathOf(const QString& sha256) const {
+    QMutexLocker lock(&m_pathsMutex);
+    return m_paths.value(sha256);
+}
+
+} // namespace pinhole::app
