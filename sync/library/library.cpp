@@ -6,7 +6,9 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <set>
 #include <system_error>
 
 namespace fs = std::filesystem;
@@ -24,7 +26,62 @@ std::string tagPayload(const std::string& sha256, const std::string& label) {
     return json::serialize(
         json::object{{"asset_sha256", sha256}, {"schema", "tag"}, {"data", json::object{{"label", label}}}});
 }
+
+// A region is an annotation of the built-in `region` schema, named by its client-chosen id.
+std::string regionPayload(const std::string& sha256, const Region& r) {
+    return json::serialize(
+        json::object{{"asset_sha256", sha256},
+                     {"schema", "region"},
+                     {"annotation_id", r.id},
+                     {"data", json::object{{"box", json::object{{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}}},
+                                           {"kind", r.kind},
+                                           {"label", r.label}}}});
+}
+
+constexpr const char* kAssetColumns =
+    "SELECT id, sha256, server_id, size, width, height, taken_at, caption, trashed, orientation, rating, favourite, "
+    "camera_make, camera_model, lens, exposure_time, f_number, iso, focal_length, latitude, longitude, thumbhash, "
+    "mime_type FROM assets";
+// Newest capture first; taken_at is EXIF text ("YYYY:MM:DD HH:MM:SS"), which sorts as it reads.
+constexpr const char* kAssetOrder = " ORDER BY taken_at IS NULL, taken_at DESC, imported_at DESC, id DESC";
+
+std::size_t utf8Length(const std::string& s) {
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+// The server's `region` schema, checked here so a bad region never reaches the outbox.
+Status validateRegion(const Region& r) {
+    auto inUnit = [](double v) { return std::isfinite(v) && v >= 0 && v <= 1; };
+    if (!inUnit(r.x))
+        return invalidArgument("region.x: must be a number in 0..1");
+    if (!inUnit(r.y))
+        return invalidArgument("region.y: must be a number in 0..1");
+    if (!inUnit(r.w) || r.w <= 0)
+        return invalidArgument("region.w: must be a number above 0, at most 1");
+    if (!inUnit(r.h) || r.h <= 0)
+        return invalidArgument("region.h: must be a number above 0, at most 1");
+    if (r.x + r.w > 1 + 1e-9)
+        return invalidArgument("region.w: x + w must be at most 1");
+    if (r.y + r.h > 1 + 1e-9)
+        return invalidArgument("region.h: y + h must be at most 1");
+    static const std::set<std::string> kKinds = {"face", "pet", "object", "text"};
+    if (!kKinds.count(r.kind))
+        return invalidArgument("region.kind: must be one of face, pet, object, text");
+    if (utf8Length(r.label) > 200)
+        return invalidArgument("region.label: must have at most 200 characters");
+    return Status::ok();
+}
 } // namespace
+
+Status renumberAlbum(store::Database& db, const std::string& albumId) {
+    return db
+        .prepare("UPDATE album_assets SET position = (SELECT r.n FROM (SELECT asset_id, row_number() OVER (ORDER BY "
+                 "position, added_hlc, asset_id) - 1 AS n FROM album_assets WHERE album_id = ?1 AND added_hlc > "
+                 "removed_hlc) r WHERE r.asset_id = album_assets.asset_id) WHERE album_id = ?1 AND added_hlc > "
+                 "removed_hlc")
+        .bind(1, albumId)
+        .run();
+}
 
 Result<std::uint64_t> Library::stamp() {
     const std::uint64_t hlc = m_clock.now();
@@ -123,7 +180,8 @@ Result<bool> Library::importFile(const std::string& path, const std::optional<st
         if (existing.status().code() != Code::NotFound)
             return existing.status();
         PINHOLE_TRY(db.prepare("INSERT INTO assets(sha256, size, width, height, taken_at, camera_make, camera_model, "
-                               "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                               "imported_at, orientation, lens, exposure_time, f_number, iso, focal_length, latitude, "
+                               "longitude, mime_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                         .bind(1, *sha)
                         .bind(2, static_cast<std::int64_t>(size))
                         .bind(3, meta.width)
@@ -132,6 +190,15 @@ Result<bool> Library::importFile(const std::string& path, const std::optional<st
                         .bind(6, meta.cameraMake)
                         .bind(7, meta.cameraModel)
                         .bind(8, i64(wallMillis()))
+                        .bind(9, meta.orientation)
+                        .bind(10, meta.lens)
+                        .bind(11, meta.exposureTime)
+                        .bind(12, meta.fNumber)
+                        .bind(13, meta.iso)
+                        .bind(14, meta.focalLength)
+                        .bind(15, meta.latitude)
+                        .bind(16, meta.longitude)
+                        .bind(17, meta.mimeType)
                         .run());
         assetId = db.lastInsertRowId();
         PINHOLE_TRY(db.prepare("INSERT INTO uploads(asset_id, state, updated_at) VALUES (?, 'pending', ?)")
@@ -225,16 +292,26 @@ Status Library::deleteAlbum(const std::string& albumId) {
     return tx.commit();
 }
 
+// An asset joining keeps its place if it is a member already, else it goes last.
 Status Library::addMembership(const std::string& albumId, std::int64_t assetId, const std::string& sha256) {
     auto& db = m_store.db();
     auto hlc = stamp();
     if (!hlc)
         return hlc.status();
-    PINHOLE_TRY(db.prepare("INSERT INTO album_assets(album_id, asset_id, added_hlc) VALUES (?, ?, ?) "
-                           "ON CONFLICT(album_id, asset_id) DO UPDATE SET added_hlc = excluded.added_hlc")
+    auto last = db.prepare("SELECT count(*) FROM album_assets WHERE album_id = ? AND added_hlc > removed_hlc "
+                           "AND asset_id <> ?");
+    last.bind(1, albumId).bind(2, assetId);
+    auto row = last.step();
+    if (!row)
+        return row.status();
+    const std::int64_t end = last.int64(0);
+    PINHOLE_TRY(db.prepare("INSERT INTO album_assets(album_id, asset_id, added_hlc, position) VALUES (?, ?, ?, ?) "
+                           "ON CONFLICT(album_id, asset_id) DO UPDATE SET added_hlc = excluded.added_hlc, "
+                           "position = CASE WHEN added_hlc > removed_hlc THEN position ELSE excluded.position END")
                     .bind(1, albumId)
                     .bind(2, assetId)
                     .bind(3, i64(*hlc))
+                    .bind(4, end)
                     .run());
     return enqueue("album.add", json::serialize(json::object{{"album_id", albumId}, {"asset_sha256", sha256}}), *hlc);
 }
@@ -266,6 +343,7 @@ Status Library::removeFromAlbum(const std::string& albumId, const std::string& s
                     .bind(2, albumId)
                     .bind(3, *assetId)
                     .run());
+    PINHOLE_TRY(renumberAlbum(db, albumId));
     PINHOLE_TRY(
         enqueue("album.remove", json::serialize(json::object{{"album_id", albumId}, {"asset_sha256", sha256}}), *hlc));
     return tx.commit();
@@ -382,11 +460,247 @@ Status Library::unlike(const std::string& statusId) {
     return tx.commit();
 }
 
+Status Library::setRating(const std::string& sha256, int stars) {
+    if (stars < 0 || stars > 5)
+        return invalidArgument("rating: must be 0 to 5 stars");
+    auto& db = m_store.db();
+    store::Transaction tx(db);
+    PINHOLE_TRY(tx.status());
+    auto assetId = assetIdOf(sha256);
+    if (!assetId)
+        return assetId.status();
+    auto hlc = stamp();
+    if (!hlc)
+        return hlc.status();
+    PINHOLE_TRY(db.prepare("UPDATE assets SET rating = ?, rating_hlc = ? WHERE id = ?")
+                    .bind(1, stars)
+                    .bind(2, i64(*hlc))
+                    .bind(3, *assetId)
+                    .run());
+    // A rating is the asset's one annotation of the `rating` schema; 0 stars removes it.
+    json::object payload{{"asset_sha256", sha256}, {"schema", "rating"}};
+    if (stars > 0)
+        payload["data"] = json::object{{"value", stars}};
+    PINHOLE_TRY(enqueue(stars > 0 ? "annotation.upsert" : "annotation.delete", json::serialize(payload), *hlc));
+    return tx.commit();
+}
+
+Status Library::setFavourite(const std::string& sha256, bool favourite) {
+    auto& db = m_store.db();
+    store::Transaction tx(db);
+    PINHOLE_TRY(tx.status());
+    auto assetId = assetIdOf(sha256);
+    if (!assetId)
+        return assetId.status();
+    auto hlc = stamp();
+    if (!hlc)
+        return hlc.status();
+    PINHOLE_TRY(db.prepare("UPDATE assets SET favourite = ?, favourite_hlc = ? WHERE id = ?")
+                    .bind(1, favourite)
+                    .bind(2, i64(*hlc))
+                    .bind(3, *assetId)
+                    .run());
+    PINHOLE_TRY(enqueue(
+        "asset.update",
+        json::serialize(json::object{{"asset_sha256", sha256}, {"set", json::object{{"favourite", favourite}}}}),
+        *hlc));
+    return tx.commit();
+}
+
+Status Library::writeRegion(const std::string& sha256, const Region& region, bool isNew) {
+    PINHOLE_TRY(validateRegion(region));
+    auto& db = m_store.db();
+    store::Transaction tx(db);
+    PINHOLE_TRY(tx.status());
+    auto assetId = assetIdOf(sha256);
+    if (!assetId)
+        return assetId.status();
+    auto hlc = stamp();
+    if (!hlc)
+        return hlc.status();
+    if (isNew) {
+        PINHOLE_TRY(db.prepare("INSERT INTO regions(id, asset_id, x, y, w, h, kind, label, hlc, created_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        .bind(1, region.id)
+                        .bind(2, *assetId)
+                        .bind(3, region.x)
+                        .bind(4, region.y)
+                        .bind(5, region.w)
+                        .bind(6, region.h)
+                        .bind(7, region.kind)
+                        .bind(8, region.label)
+                        .bind(9, i64(*hlc))
+                        .bind(10, i64(wallMillis()))
+                        .run());
+    } else {
+        PINHOLE_TRY(db.prepare("UPDATE regions SET x = ?, y = ?, w = ?, h = ?, kind = ?, label = ?, hlc = ? "
+                               "WHERE id = ? AND asset_id = ? AND deleted = 0")
+                        .bind(1, region.x)
+                        .bind(2, region.y)
+                        .bind(3, region.w)
+                        .bind(4, region.h)
+                        .bind(5, region.kind)
+                        .bind(6, region.label)
+                        .bind(7, i64(*hlc))
+                        .bind(8, region.id)
+                        .bind(9, *assetId)
+                        .run());
+        if (db.changes() != 1)
+            return notFound("no region " + region.id + " on this photo");
+    }
+    PINHOLE_TRY(enqueue("annotation.upsert", regionPayload(sha256, region), *hlc));
+    return tx.commit();
+}
+
+Result<std::string> Library::addRegion(const std::string& sha256, Region region) {
+    if (region.id.empty())
+        region.id = randomUuid();
+    PINHOLE_TRY(writeRegion(sha256, region, true));
+    return region.id;
+}
+
+Status Library::updateRegion(const std::string& sha256, const Region& region) {
+    return writeRegion(sha256, region, false);
+}
+
+Status Library::removeRegion(const std::string& sha256, const std::string& regionId) {
+    auto& db = m_store.db();
+    store::Transaction tx(db);
+    PINHOLE_TRY(tx.status());
+    auto assetId = assetIdOf(sha256);
+    if (!assetId)
+        return assetId.status();
+    auto hlc = stamp();
+    if (!hlc)
+        return hlc.status();
+    PINHOLE_TRY(db.prepare("UPDATE regions SET deleted = 1, hlc = ? WHERE id = ? AND asset_id = ? AND deleted = 0")
+                    .bind(1, i64(*hlc))
+                    .bind(2, regionId)
+                    .bind(3, *assetId)
+                    .run());
+    if (db.changes() != 1)
+        return notFound("no region " + regionId + " on this photo");
+    PINHOLE_TRY(enqueue(
+        "annotation.delete",
+        json::serialize(json::object{{"asset_sha256", sha256}, {"schema", "region"}, {"annotation_id", regionId}}),
+        *hlc));
+    return tx.commit();
+}
+
+Result<std::vector<Region>> Library::regions(const std::string& sha256) {
+    auto q = m_store.db().prepare("SELECT r.id, r.x, r.y, r.w, r.h, r.kind, r.label FROM regions r "
+                                  "JOIN assets a ON a.id = r.asset_id WHERE a.sha256 = ? AND r.deleted = 0 "
+                                  "ORDER BY r.created_at, r.rowid");
+    q.bind(1, sha256);
+    std::vector<Region> out;
+    for (;;) {
+        auto row = q.step();
+        if (!row)
+            return row.status();
+        if (!*row)
+            return out;
+        out.push_back({q.text(0), q.real(1), q.real(2), q.real(3), q.real(4), q.text(5), q.text(6)});
+    }
+}
+
+Result<std::vector<std::pair<std::string, int>>> Library::tagCounts() {
+    auto q = m_store.db().prepare("SELECT t.label, count(*) AS n FROM tags t JOIN assets a ON a.id = t.asset_id "
+                                  "WHERE t.added_hlc > t.removed_hlc AND a.trashed = 0 "
+                                  "GROUP BY t.label ORDER BY n DESC, t.label");
+    std::vector<std::pair<std::string, int>> out;
+    for (;;) {
+        auto row = q.step();
+        if (!row)
+            return row.status();
+        if (!*row)
+            return out;
+        out.emplace_back(q.text(0), static_cast<int>(q.int64(1)));
+    }
+}
+
+Status Library::moveInAlbum(const std::string& albumId, const std::string& sha256, int position) {
+    if (position < 0)
+        return invalidArgument("position: must be 0 or more");
+    auto& db = m_store.db();
+    store::Transaction tx(db);
+    PINHOLE_TRY(tx.status());
+    auto assetId = assetIdOf(sha256);
+    if (!assetId)
+        return assetId.status();
+    auto q = db.prepare("SELECT asset_id FROM album_assets WHERE album_id = ? AND added_hlc > removed_hlc "
+                        "ORDER BY position, added_hlc, asset_id");
+    q.bind(1, albumId);
+    std::vector<std::int64_t> order;
+    for (;;) {
+        auto row = q.step();
+        if (!row)
+            return row.status();
+        if (!*row)
+            break;
+        order.push_back(q.int64(0));
+    }
+    const auto it = std::find(order.begin(), order.end(), *assetId);
+    if (it == order.end())
+        return notFound("the photo is not in album " + albumId);
+    order.erase(it);
+    const auto at = std::min<std::size_t>(static_cast<std::size_t>(position), order.size());
+    order.insert(order.begin() + static_cast<std::ptrdiff_t>(at), *assetId);
+    for (std::size_t i = 0; i < order.size(); ++i)
+        PINHOLE_TRY(db.prepare("UPDATE album_assets SET position = ? WHERE album_id = ? AND asset_id = ?")
+                        .bind(1, static_cast<std::int64_t>(i))
+                        .bind(2, albumId)
+                        .bind(3, order[i])
+                        .run());
+    auto hlc = stamp();
+    if (!hlc)
+        return hlc.status();
+    PINHOLE_TRY(
+        enqueue("album.move",
+                json::serialize(json::object{
+                    {"album_id", albumId}, {"asset_sha256", sha256}, {"position", static_cast<std::int64_t>(at)}}),
+                *hlc));
+    return tx.commit();
+}
+
+Status Library::setTrashed(const std::string& sha256, bool trashed) {
+    auto& db = m_store.db();
+    store::Transaction tx(db);
+    PINHOLE_TRY(tx.status());
+    auto assetId = assetIdOf(sha256);
+    if (!assetId)
+        return assetId.status();
+    auto hlc = stamp();
+    if (!hlc)
+        return hlc.status();
+    PINHOLE_TRY(db.prepare("UPDATE assets SET trashed = ?, trashed_hlc = ? WHERE id = ?")
+                    .bind(1, trashed)
+                    .bind(2, i64(*hlc))
+                    .bind(3, *assetId)
+                    .run());
+    PINHOLE_TRY(enqueue(trashed ? "asset.trash" : "asset.restore",
+                        json::serialize(json::object{{"asset_sha256", sha256}}), *hlc));
+    return tx.commit();
+}
+
+Status Library::trash(const std::string& sha256) {
+    return setTrashed(sha256, true);
+}
+
+Status Library::restore(const std::string& sha256) {
+    return setTrashed(sha256, false);
+}
+
 Result<std::vector<LocalAsset>> Library::assets() {
+    return readAssets(nullptr);
+}
+
+Result<std::vector<LocalAsset>> Library::readAssets(const std::string* sha256) {
     auto& db = m_store.db();
     store::ReadTransaction rt(db);
-    auto q = db.prepare("SELECT id, sha256, server_id, size, width, height, taken_at, caption, trashed FROM assets "
-                        "ORDER BY id");
+    auto q = db.prepare(sha256 ? kAssetColumns + std::string(" WHERE sha256 = ?")
+                               : kAssetColumns + std::string(kAssetOrder));
+    if (sha256)
+        q.bind(1, *sha256);
     std::vector<LocalAsset> out;
     for (;;) {
         auto row = q.step();
@@ -408,6 +722,25 @@ Result<std::vector<LocalAsset>> Library::assets() {
             a.takenAt = q.text(6);
         a.caption = q.text(7);
         a.trashed = q.int64(8) != 0;
+        a.orientation = static_cast<int>(q.int64(9));
+        a.rating = static_cast<int>(q.int64(10));
+        a.favourite = q.int64(11) != 0;
+        auto text = [&q](int column) {
+            return q.isNull(column) ? std::optional<std::string>() : std::optional<std::string>(q.text(column));
+        };
+        a.cameraMake = text(12);
+        a.cameraModel = text(13);
+        a.lens = text(14);
+        a.exposureTime = text(15);
+        a.fNumber = text(16);
+        a.iso = text(17);
+        a.focalLength = text(18);
+        if (!q.isNull(19))
+            a.latitude = q.real(19);
+        if (!q.isNull(20))
+            a.longitude = q.real(20);
+        a.thumbhash = text(21);
+        a.mimeType = q.text(22);
         out.push_back(std::move(a));
     }
     for (auto& a : out) {
@@ -426,13 +759,12 @@ Result<std::vector<LocalAsset>> Library::assets() {
 }
 
 Result<std::optional<LocalAsset>> Library::asset(const std::string& sha256) {
-    auto all = assets();
-    if (!all)
-        return all.status();
-    for (auto& a : *all)
-        if (a.sha256 == sha256)
-            return std::optional<LocalAsset>(std::move(a));
-    return std::optional<LocalAsset>();
+    auto found = readAssets(&sha256);
+    if (!found)
+        return found.status();
+    if (found->empty())
+        return std::optional<LocalAsset>();
+    return std::optional<LocalAsset>(std::move(found->front()));
 }
 
 Result<std::vector<LocalAlbum>> Library::albums() {
@@ -450,7 +782,8 @@ Result<std::vector<LocalAlbum>> Library::albums() {
     }
     for (auto& album : out) {
         auto m = db.prepare("SELECT a.sha256 FROM album_assets m JOIN assets a ON a.id = m.asset_id "
-                            "WHERE m.album_id = ? AND m.added_hlc > m.removed_hlc ORDER BY a.sha256");
+                            "WHERE m.album_id = ? AND m.added_hlc > m.removed_hlc "
+                            "ORDER BY m.position, m.added_hlc, m.asset_id");
         m.bind(1, album.id);
         for (;;) {
             auto row = m.step();

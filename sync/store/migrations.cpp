@@ -115,6 +115,47 @@ CREATE TABLE uploads (
 );
 CREATE INDEX uploads_by_state ON uploads(state, asset_id);
 )sql",
+        // 2: what the viewer shows and edits beyond tags and captions: EXIF details read at import
+        // (or sent by the server), rating and favourite (LWW by HLC), the trash stamp, ordered album
+        // membership, and regions drawn on photos.
+        R"sql(
+ALTER TABLE assets ADD COLUMN orientation INTEGER NOT NULL DEFAULT 1 CHECK (orientation BETWEEN 1 AND 8);
+ALTER TABLE assets ADD COLUMN lens TEXT;
+ALTER TABLE assets ADD COLUMN exposure_time TEXT;      -- "1/250"
+ALTER TABLE assets ADD COLUMN f_number TEXT;           -- "2.8"
+ALTER TABLE assets ADD COLUMN iso TEXT;
+ALTER TABLE assets ADD COLUMN focal_length TEXT;       -- "35" (mm)
+ALTER TABLE assets ADD COLUMN latitude REAL;
+ALTER TABLE assets ADD COLUMN longitude REAL;
+ALTER TABLE assets ADD COLUMN thumbhash TEXT;          -- base64, when the server sent one
+ALTER TABLE assets ADD COLUMN mime_type TEXT NOT NULL DEFAULT '';
+ALTER TABLE assets ADD COLUMN rating INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5);
+ALTER TABLE assets ADD COLUMN rating_hlc INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE assets ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0 CHECK (favourite IN (0, 1));
+ALTER TABLE assets ADD COLUMN favourite_hlc INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE assets ADD COLUMN trashed_hlc INTEGER NOT NULL DEFAULT 0;
+
+-- The album's order: 0..n-1 over the members shown (added_hlc > removed_hlc).
+ALTER TABLE album_assets ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+
+-- Regions drawn on a photo (the server's `region` schema), keyed by a client-chosen UUID.
+-- Per-region last-writer-wins by `hlc`; a removal is a tombstone (deleted = 1) so that an older
+-- edit arriving later does not bring the region back.
+CREATE TABLE regions (
+    id          TEXT PRIMARY KEY,
+    asset_id    INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    x           REAL NOT NULL,
+    y           REAL NOT NULL,
+    w           REAL NOT NULL,
+    h           REAL NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('face', 'pet', 'object', 'text')),
+    label       TEXT NOT NULL DEFAULT '',
+    hlc         INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    deleted     INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+CREATE INDEX regions_by_asset ON regions(asset_id, created_at);
+)sql",
     };
     return all;
 }
