@@ -53,7 +53,7 @@ App* App::create(QQmlEngine*, QJSEngine*) {
 
 void App::start() {
     QDir().mkpath(m_profileDir);
-    m_session.open(QDir(m_profileDir).filePath(QStringLiteral("library.db")));
+    m_session.open(QDir(m_profileDir).filePath(QStringLiteral("pinhole.db")));
 }
 
 void App::showError(const QString& message) {

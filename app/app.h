@@ -46,7 +46,8 @@ public:
     static constexpr int kMinThumbnail = 64;
     static constexpr int kMaxThumbnail = 400;
 
-    // `profileDir` holds library.db; `defaultServer` prefills the sign-in page.
+    // `profileDir` holds pinhole.db (the same store as `pinhole-cli --profile DIR`); `defaultServer` prefills the
+    // sign-in page.
     App(const QString& profileDir, const QString& defaultServer, QObject* parent = nullptr);
     ~App() override;
 

@@ -2,10 +2,12 @@
 // bench/app.sh), makes the App and loads the QML module.
 #include "app.h"
 #include "appinfo.h"
+#include "images/providers.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
@@ -79,6 +81,7 @@ int main(int argc, char** argv) {
     parser.addVersionOption();
     parser.addOption({"server", "The Pinhole server to connect to.", "URL"});
     parser.addOption({"profile", "Where to keep the local library (default: the user's data folder).", "DIR"});
+    parser.addPositionalArgument("paths", "Photos or folders to import (as \"Open with Pinhole\").", "[paths...]");
     parser.addOption({"bench", "Print the time to the first grid frame and the memory after scrolling; then quit."});
     parser.process(app);
     pinhole::app::AppInfo::configure(parser.value("server"), parser.value("profile"));
@@ -89,10 +92,16 @@ int main(int argc, char** argv) {
     pinhole::app::App services(profile, parser.value("server"));
     pinhole::app::App::setInstance(&services);
     services.start();
+    QStringList toImport;
+    for (const auto& path : parser.positionalArguments())
+        toImport << QFileInfo(path).absoluteFilePath();
+    services.importer()->importPaths(toImport);
 
     QQuickStyle::setStyle("Material");
     QQmlApplicationEngine engine;
     engine.addImportPath("qrc:/qt/qml");
+    pinhole::app::registerImageProviders(engine, services.session(), profile + "/thumbs");
+    pinhole::app::App::setThumbnailProviderAvailable(true);
     // Qt 6.4 has no loadFromModule: load the module's Main.qml by its resource URL.
     engine.load(QUrl("qrc:/qt/qml/Pinhole/Main.qml"));
     if (engine.rootObjects().isEmpty())

@@ -19,19 +19,35 @@ void logToQt(sync::LogLevel level, std::string_view event, std::string_view deta
 }
 } // namespace
 
-Session::Session(QObject* parent) : QObject(parent), m_thread(new QThread), m_worker(new QObject) {
+Session::Session(QObject* parent)
+    : QObject(parent), m_thread(new QThread), m_worker(new QObject), m_syncThread(new QThread),
+      m_syncWorker(new QObject) {
     m_thread->setObjectName(QStringLiteral("pinhole-library"));
     m_worker->moveToThread(m_thread);
     m_thread->start();
+    m_syncThread->setObjectName(QStringLiteral("pinhole-sync"));
+    m_syncWorker->moveToThread(m_syncThread);
+    m_syncThread->start();
 }
 
 Session::~Session() {
-    // The engine must die on its owner thread; stopping its watcher joins the sync thread, so no
-    // callback is in flight once this returns.
+    // First the sync thread (a round under way finishes), then the engine on its owner thread.
+    QMetaObject::invokeMethod(
+        m_syncWorker,
+        [this] {
+            delete m_syncTimer;
+            m_syncTimer = nullptr;
+            m_syncEngine = nullptr;
+        },
+        Qt::BlockingQueuedConnection);
+    m_syncThread->quit();
+    m_syncThread->wait();
     QMetaObject::invokeMethod(
         m_worker, [this] { m_engine.reset(); }, Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
+    delete m_syncWorker;
+    delete m_syncThread;
     delete m_worker;
     delete m_thread;
 }

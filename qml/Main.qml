@@ -176,6 +176,30 @@ ApplicationWindow {
     }
 
     Shortcut { sequences: [StandardKey.SelectAll]; enabled: window.signedIn; onActivated: window.currentPhotos().selectAll() }
+ Shortcut {
+        sequences: [StandardKey.Delete]
+        enabled: window.signedIn && window.currentPhotos().selectedCount > 0
+        onActivated: window.currentPhotos().trashSelection()
+    }
+    Shortcut {
+        sequences: [StandardKey.Find]
+        enabled: window.signedIn
+        onActivated: {
+            if (stack.depth === 1)
+                window.show("library")
+            const page = stack.depth > 1 ? stack.currentItem : libraryPage
+            page.focusFilter()
+        }
+    }
+    Shortcut {
+        sequence: "Ctrl+T"
+        enabled: window.signedIn
+        onActivated: (stack.depth > 1 && stack.currentItem.openTagDialog ? stack.currentItem : libraryPage).openTagDialog()
+    }
+    Shortcut { sequence: "Ctrl+1"; enabled: window.signedIn; onActivated: window.show("library") }
+    Shortcut { sequence: "Ctrl+2"; enabled: window.signedIn; onActivated: window.show("albums") }
+    Shortcut { sequence: "Ctrl+3"; enabled: window.signedIn; onActivated: window.show("uploads") }
+    Shortcut { sequence: "Ctrl+4"; enabled: window.signedIn; onActivated: window.show("settings") }
     Shortcut { sequence: "Ctrl+I"; enabled: window.signedIn; onActivated: window.openImport() }
     Shortcut { sequences: ["Ctrl+=", "Ctrl++", StandardKey.ZoomIn]; onActivated: App.zoomThumbnails(1) }
     Shortcut { sequences: ["Ctrl+-", StandardKey.ZoomOut]; onActivated: App.zoomThumbnails(-1) }

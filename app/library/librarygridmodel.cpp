@@ -31,7 +31,8 @@ QVariant LibraryGridModel::data(const QModelIndex& index, int role) const {
                                      {"sha256", p.sha256},
                                      {"selected", m_photos->isSelected(i)},
                                      {"favourite", p.favourite},
-                                     {"orientation", p.orientation}});
+                                     {"orientation", p.orientation},
+                                     {"thumbhash", p.thumbhash}});
         }
         return cells;
     }

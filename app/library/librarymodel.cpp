@@ -30,6 +30,13 @@ std::vector<PhotoRow> photoRowsOf(const std::vector<sync::LocalAsset>& assets) {
         r.caption = QString::fromStdString(a.caption);
         if (!a.files.empty())
             r.fileName = QFileInfo(QString::fromStdString(a.files.front())).fileName();
+        r.orientation = a.orientation;
+        r.favourite = a.favourite;
+        r.rating = a.rating;
+        if (a.thumbhash)
+            r.thumbhash =
+                QString::fromLatin1(QByteArray::fromBase64(QByteArray::fromStdString(*a.thumbhash))
+                                        .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
         r.onServer = a.serverId.has_value();
         r.size = a.size;
         rows.push_back(std::move(r));
@@ -100,6 +107,14 @@ void LibraryModel::setAlbumId(const QString& id) {
     reload();
 }
 
+void LibraryModel::setFilter(const QString& filter) {
+    if (filter == m_filter)
+        return;
+    m_filter = filter;
+    emit filterChanged();
+    reload();
+}
+
 void LibraryModel::reload() {
     if (m_loading) {
         m_reloadAgain = true;
@@ -109,12 +124,17 @@ void LibraryModel::reload() {
     emit loadingChanged();
     const std::string albumId = m_albumId.toStdString();
     m_session->call<PhotoRows>(
-        [albumId](sync::Engine& engine) -> PhotoRows {
+        [albumId, filter = m_filter.trimmed()](sync::Engine& engine) -> PhotoRows {
             auto& library = engine.library();
             auto assets = library.assets();
             if (!assets)
                 return std::make_shared<const std::vector<PhotoRow>>();
             auto rows = photoRowsOf(*assets);
+            if (!filter.isEmpty())
+                std::erase_if(rows, [&filter](const PhotoRow& r) {
+                    return !r.fileName.contains(filter, Qt::CaseInsensitive) &&
+                           !r.caption.contains(filter, Qt::CaseInsensitive);
+                });
             if (albumId.empty()) {
                 sortNewestFirst(rows);
                 return std::make_shared<const std::vector<PhotoRow>>(std::move(rows));
@@ -149,6 +169,8 @@ void LibraryModel::apply(PhotoRows rows) {
         m_rows = std::move(rows);
         if (!m_rows->empty())
             emit dataChanged(index(0), index(int(m_rows->size()) - 1));
+        if (!m_selected.isEmpty())
+            emit selectionChanged(); // favourites may have changed
     } else {
         const int before = count();
         beginResetModel();
@@ -246,10 +268,51 @@ QStringList LibraryModel::selectedSha256s() const {
     return out;
 }
 
-void LibraryModel::addSelectionToAlbum(const QString& albumId) {
+std::vector<std::string> LibraryModel::selectedForEdit() const {
     std::vector<std::string> shas;
     for (const auto& s : selectedSha256s())
         shas.push_back(s.toStdString());
+    return shas;
+}
+
+void LibraryModel::setSelectionFavourite(bool favourite) {
+    m_session->edit([shas = selectedForEdit(), favourite](sync::Engine& engine) {
+        for (const auto& sha : shas)
+            PINHOLE_TRY(engine.library().setFavourite(sha, favourite));
+        return sync::Status::ok();
+    });
+}
+
+void LibraryModel::tagSelection(const QString& label) {
+    const std::string tag = label.trimmed().toStdString();
+    if (tag.empty())
+        return;
+    m_session->edit([shas = selectedForEdit(), tag](sync::Engine& engine) {
+        for (const auto& sha : shas)
+            PINHOLE_TRY(engine.library().addTag(sha, tag));
+        return sync::Status::ok();
+    });
+}
+
+void LibraryModel::trashSelection() {
+    m_session->edit([shas = selectedForEdit()](sync::Engine& engine) {
+        for (const auto& sha : shas)
+            PINHOLE_TRY(engine.library().trash(sha));
+        return sync::Status::ok();
+    });
+}
+
+bool LibraryModel::selectionIsFavourite() const {
+    if (m_selected.isEmpty())
+        return false;
+    for (const auto& sha : m_selected)
+        if (const int i = indexOf(sha); i >= 0 && !row(i).favourite)
+            return false;
+    return true;
+}
+
+void LibraryModel::addSelectionToAlbum(const QString& albumId) {
+    const auto shas = selectedForEdit();
     m_session->edit([albumId = albumId.toStdString(), shas](sync::Engine& engine) {
         for (const auto& sha : shas)
             PINHOLE_TRY(engine.library().addToAlbum(albumId, sha));
@@ -260,9 +323,7 @@ void LibraryModel::addSelectionToAlbum(const QString& albumId) {
 void LibraryModel::removeSelectionFromAlbum() {
     if (m_albumId.isEmpty())
         return;
-    std::vector<std::string> shas;
-    for (const auto& s : selectedSha256s())
-        shas.push_back(s.toStdString());
+    const auto shas = selectedForEdit();
     m_session->edit([albumId = m_albumId.toStdString(), shas](sync::Engine& engine) {
         for (const auto& sha : shas)
             PINHOLE_TRY(engine.library().removeFromAlbum(albumId, sha));

@@ -24,6 +24,8 @@ struct PhotoRow {
     QString caption;
     QString fileName;
     bool favourite = false;
+    int rating = 0;
+    QString thumbhash; // base64url, for image://placeholder/; empty when unknown
     bool onServer = false;
     qint64 size = 0;
 };
@@ -43,6 +45,10 @@ class LibraryModel : public QAbstractListModel {
     Q_PROPERTY(bool loading READ loading NOTIFY loadingChanged)
     Q_PROPERTY(QString albumId READ albumId WRITE setAlbumId NOTIFY albumIdChanged)
     Q_PROPERTY(int selectedCount READ selectedCount NOTIFY selectionChanged)
+    // Whether every selected photo is a favourite (the toolbar's toggle shows it).
+    Q_PROPERTY(bool selectionFavourite READ selectionIsFavourite NOTIFY selectionChanged)
+    // Ctrl+F: only photos whose file name or caption contains this (case-insensitive).
+    Q_PROPERTY(QString filter READ filter WRITE setFilter NOTIFY filterChanged)
 
 public:
     enum Role {
@@ -57,6 +63,8 @@ public:
         SelectedRole,
         OnServerRole,
         SizeRole,
+        RatingRole,
+        ThumbhashRole,
     };
     Q_ENUM(Role)
 
@@ -70,6 +78,8 @@ public:
     bool loading() const { return m_loading; }
     QString albumId() const { return m_albumId; }
     void setAlbumId(const QString& id);
+    QString filter() const { return m_filter; }
+    void setFilter(const QString& filter);
     int selectedCount() const { return int(m_selected.size()); }
     const PhotoRow& row(int i) const { return m_rows->at(std::size_t(i)); }
     PhotoRows rows() const { return m_rows; }
@@ -90,23 +100,31 @@ public:
     // Actions on the selection (each one local edit per photo, synced later).
     Q_INVOKABLE void addSelectionToAlbum(const QString& albumId);
     Q_INVOKABLE void removeSelectionFromAlbum();
+    Q_INVOKABLE void setSelectionFavourite(bool favourite);
+    Q_INVOKABLE void tagSelection(const QString& label);
+    // To the server's trash (restorable there); the photos leave the grid.
+    Q_INVOKABLE void trashSelection();
+    bool selectionIsFavourite() const;
 
 signals:
     void countChanged();
     void loadingChanged();
     void albumIdChanged();
+    void filterChanged();
     void selectionChanged();
     // A new snapshot was applied (for the upload list and the benchmark).
     void rowsLoaded();
 
 private:
     void apply(PhotoRows rows);
+    std::vector<std::string> selectedForEdit() const;
     void emitSelectedChanged(int first, int last);
 
     Session* m_session;
     PhotoRows m_rows = std::make_shared<const std::vector<PhotoRow>>();
     QHash<QString, int> m_indexOf;
     QString m_albumId;
+    QString m_filter;
     bool m_loading = false;
     bool m_reloadAgain = false;
     QSet<QString> m_selected;

@@ -27,6 +27,14 @@ Item {
         color: cell.Material.theme === Material.Dark ? "#2b2b2b" : "#e4e4e4"
 
         Image {
+            // The stored ThumbHash, decoded at once, while the thumbnail loads.
+            anchors.fill: parent
+            visible: thumb.status !== Image.Ready && cell.modelData.thumbhash.length > 0
+            source: visible ? "image://placeholder/" + cell.modelData.thumbhash : ""
+            asynchronous: true
+            fillMode: Image.PreserveAspectCrop
+        }
+        Image {
             id: thumb
             anchors.fill: parent
             anchors.margins: cell.selected ? 8 : 0
@@ -35,7 +43,6 @@ Item {
             sourceSize.height: 320
             asynchronous: true
             fillMode: Image.PreserveAspectCrop
-            autoTransform: true
             cache: true
             opacity: status === Image.Ready ? 1 : 0
             Behavior on opacity { NumberAnimation { duration: 120 } }
@@ -68,6 +75,18 @@ Item {
             font.pixelSize: 13
             font.bold: true
         }
+    }
+
+    Label {
+        visible: cell.modelData.favourite
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        anchors.margins: 8
+        text: "♥"
+        color: "white"
+        style: Text.Outline
+        styleColor: "#80000000"
+        font.pixelSize: 18
     }
 
     MouseArea {

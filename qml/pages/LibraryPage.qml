@@ -17,6 +17,15 @@ Page {
     readonly property alias grid: grid
     signal openPhoto(int photoIndex)
 
+    function openTagDialog() {
+        if (page.photos.selectedCount > 0)
+            tagDialog.open()
+    }
+    function focusFilter() {
+        filterField.forceActiveFocus()
+        filterField.selectAll()
+    }
+
     header: ToolBar {
         Material.elevation: 0
         RowLayout {
@@ -56,6 +65,28 @@ Page {
                 }
             }
             ToolButton {
+                objectName: "tagButton"
+                visible: page.photos.selectedCount > 0
+                text: qsTr("Tag…")
+                onClicked: page.openTagDialog()
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Tag the selected photos (Ctrl+T)")
+            }
+            ToolButton {
+                objectName: "favouriteButton"
+                visible: page.photos.selectedCount > 0
+                text: page.photos.selectionFavourite ? qsTr("♥ Unfavourite") : qsTr("♡ Favourite")
+                onClicked: page.photos.setSelectionFavourite(!page.photos.selectionFavourite)
+            }
+            ToolButton {
+                objectName: "trashButton"
+                visible: page.photos.selectedCount > 0
+                text: qsTr("Move to trash")
+                onClicked: page.photos.trashSelection()
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Delete")
+            }
+            ToolButton {
                 visible: page.photos.selectedCount > 0 && page.photos.albumId.length > 0
                 text: qsTr("Remove from album")
                 onClicked: page.photos.removeSelectionFromAlbum()
@@ -64,6 +95,15 @@ Page {
                 visible: page.photos.selectedCount > 0
                 text: qsTr("Clear")
                 onClicked: page.photos.clearSelection()
+            }
+            TextField {
+                id: filterField
+                objectName: "filterField"
+                visible: page.photos.selectedCount === 0
+                placeholderText: qsTr("Filter (Ctrl+F)")
+                Layout.preferredWidth: 200
+                onTextChanged: page.photos.filter = text
+                Keys.onEscapePressed: { text = ""; grid.forceActiveFocus() }
             }
             Slider {
                 objectName: "thumbnailSlider"
@@ -81,8 +121,30 @@ Page {
     PhotoGrid {
         id: grid
         anchors.fill: parent
+        Component.onCompleted: forceActiveFocus()
         photos: page.photos
         onActivated: photoIndex => page.openPhoto(photoIndex)
+    }
+
+    Dialog {
+        id: tagDialog
+        objectName: "tagDialog"
+        title: page.photos.selectedCount === 1 ? qsTr("Tag the photo") : qsTr("Tag %1 photos").arg(page.photos.selectedCount)
+        anchors.centerIn: parent
+        modal: true
+        standardButtons: Dialog.Ok | Dialog.Cancel
+        onOpened: tagField.forceActiveFocus()
+        TextField {
+            id: tagField
+            placeholderText: qsTr("Tag, e.g. sunset")
+            width: 280
+            onAccepted: tagDialog.accept()
+        }
+        onAccepted: {
+            page.photos.tagSelection(tagField.text)
+            tagField.text = ""
+            grid.forceActiveFocus()
+        }
     }
 
     Dialog {

@@ -4,6 +4,7 @@
 #include "app.h"
 #include "appinfo.h"
 #include "apptest.h"
+#include "images/providers.h"
 
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
@@ -38,8 +39,10 @@ class TestMainWindow : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
 
-    QQuickWindow* load(QQmlApplicationEngine& engine) {
+    QQuickWindow* load(QQmlApplicationEngine& engine, app::App& services) {
         engine.addImportPath("qrc:/qt/qml");
+        app::registerImageProviders(engine, services.session(), m_dir.path() + "/thumbs");
+        app::App::setThumbnailProviderAvailable(true);
         engine.load(QUrl("qrc:/qt/qml/Pinhole/Main.qml"));
         if (engine.rootObjects().size() != 1)
             return nullptr;
@@ -61,7 +64,7 @@ private slots:
         app::App::setInstance(&services);
         services.start();
         QQmlApplicationEngine engine;
-        auto* window = load(engine);
+        auto* window = load(engine, services);
         QVERIFY(window);
         QCOMPARE(window->title(), QString("Pinhole"));
         QVERIFY(QTest::qWaitForWindowExposed(window));
@@ -80,7 +83,7 @@ private slots:
             // Signed in earlier; the server is not running now (the app opens offline).
             app::Session session;
             QVERIFY(QDir().mkpath(profile));
-            QVERIFY(test::openSession(session, profile + "/library.db"));
+            QVERIFY(test::openSession(session, profile + "/pinhole.db"));
             QVERIFY(test::onLibraryThread<bool>(session, [](sync::Engine& engine) {
                 return engine.store().setMeta("server_url", "http://127.0.0.1:9").isOk() &&
                        engine.store().setMeta("username", "alice").isOk() &&
@@ -96,7 +99,7 @@ private slots:
         app::App::setInstance(&services);
         services.start();
         QQmlApplicationEngine engine;
-        auto* window = load(engine);
+        auto* window = load(engine, services);
         QVERIFY(window);
         QVERIFY(QTest::qWaitForWindowExposed(window));
         QTRY_VERIFY(services.account()->signedIn());
