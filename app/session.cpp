@@ -95,11 +95,21 @@ void Session::call(std::function<void(sync::Engine&)> task, QObject* context, st
 void Session::run(std::function<void(sync::Engine&)> task) {
     post([this, task = std::move(task)](sync::Engine& engine) {
         task(engine);
-        engine.nudge();
+        syncNow();
         deliver([this] {
             emit libraryChanged();
             emit statusChanged();
         });
+    });
+}
+
+void Session::edit(std::function<sync::Status(sync::Engine&)> task) {
+    run([this, task = std::move(task)](sync::Engine& engine) {
+        const sync::Status status = task(engine);
+        if (!status) {
+            const QString message = QString::fromStdString(status.message());
+            deliver([this, message] { emit editFailed(message); });
+        }
     });
 }
 
@@ -119,14 +129,70 @@ void Session::loadAssets(QObject* context, std::function<void(AssetSnapshot)> do
 }
 
 void Session::startSync(int intervalMs) {
-    post([intervalMs](sync::Engine& engine) {
-        if (engine.isLoggedIn())
-            engine.startWatching(intervalMs);
+    // The engine pointer is handed over from the library thread; it stays valid until ~Session,
+    // which stops the sync thread before destroying the engine.
+    post([this, intervalMs](sync::Engine& engine) {
+        QMetaObject::invokeMethod(
+            m_syncWorker,
+            [this, intervalMs, engine = &engine] {
+                m_syncEngine = engine;
+                m_syncInterval = intervalMs;
+                m_backoff = 0;
+                if (!m_syncTimer) {
+                    m_syncTimer = new QTimer;
+                    m_syncTimer->setSingleShot(true);
+                    QObject::connect(m_syncTimer, &QTimer::timeout, m_syncWorker, [this] { round(); });
+                }
+                scheduleRound(0);
+            },
+            Qt::QueuedConnection);
     });
 }
 
+void Session::stopSync() {
+    QMetaObject::invokeMethod(
+        m_syncWorker,
+        [this] {
+            if (m_syncTimer)
+                m_syncTimer->stop();
+            m_syncEngine = nullptr;
+        },
+        Qt::QueuedConnection);
+}
+
 void Session::syncNow() {
-    post([](sync::Engine& engine) { engine.nudge(); });
+    QMetaObject::invokeMethod(
+        m_syncWorker,
+        [this] {
+            if (m_syncEngine)
+                scheduleRound(0);
+        },
+        Qt::QueuedConnection);
+}
+
+void Session::scheduleRound(int delayMs) {
+    if (m_syncTimer)
+        m_syncTimer->start(delayMs);
+}
+
+void Session::round() {
+    if (!m_syncEngine)
+        return;
+    auto report = m_syncEngine->syncOnce();
+    const bool ok = report.isOk();
+    const bool unreachable = !ok && report.status().code() == sync::Code::Unavailable;
+    const QString error = ok ? QString() : QString::fromStdString(report.status().message());
+    if (ok) {
+        m_backoff = 0;
+        scheduleRound(m_syncInterval);
+    } else {
+        m_backoff = m_backoff == 0 ? 2'000 : std::min(m_backoff * 2, m_syncInterval);
+        scheduleRound(m_backoff);
+    }
+    deliver([this, ok, unreachable, error] {
+        emit syncFinished(ok, unreachable, error);
+        emit statusChanged();
+    });
 }
 
 void Session::rememberPaths(const std::vector<sync::LocalAsset>& assets) {

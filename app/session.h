@@ -19,6 +19,7 @@
 #include <QPointer>
 #include <QString>
 #include <QThread>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
@@ -61,14 +62,22 @@ public:
     // Fire and forget (edits): runs `task` on the library thread, then emits libraryChanged and
     // nudges the watcher so the edit is pushed soon.
     void run(std::function<void(sync::Engine&)> task);
+    // The same for an edit that can fail: a failure is announced as editFailed(message).
+    void edit(std::function<sync::Status(sync::Engine&)> task);
 
     // Reads every asset on the library thread (as Library::assets() orders them) and hands the
     // snapshot to `done` on `context`'s thread. Also refreshes localPathOf's cache.
     void loadAssets(QObject* context, std::function<void(AssetSnapshot)> done);
 
-    // Starts sync rounds on the engine's watcher thread (no-op when not signed in).
+    // For a change made through call() that the views must re-read (an import batch).
+    void announceLibraryChanged() { emit libraryChanged(); }
+
+    // Starts sync rounds on the sync thread: every `intervalMs`, at once after syncNow(), and
+    // after a failed round again in 2 s, doubling up to the interval. Rounds never overlap.
+    // A round while not signed in fails with Unauthenticated (see syncFinished).
     void startSync(int intervalMs = 30'000);
-    // Asks for a round now (after an edit, or the user's "sync now").
+    void stopSync();
+    // Asks for a round now (after an edit, or the user's "sync now"); coalesced.
     void syncNow();
 
     // The local file of an asset, for image loading off the GUI thread: from a cache the library
@@ -80,12 +89,16 @@ public:
 
 signals:
     void opened(bool ok, const QString& error);
+    void editFailed(const QString& message);
     // A local edit or a sync round changed what the library shows.
     void libraryChanged();
     // A sync round changed the outbox or uploads (the status bar re-reads Engine::status()).
     void statusChanged();
     // An acknowledged upload chunk of the asset `sha256`.
     void uploadProgress(const QString& sha256, qint64 offset, qint64 size);
+    // A sync round ended: ok, or why not (`unreachable`: the server could not be reached, so the
+    // app is offline; everything stays queued).
+    void syncFinished(bool ok, bool unreachable, const QString& error);
 
 private:
     void post(std::function<void(sync::Engine&)> task);
@@ -93,9 +106,21 @@ private:
     // On the library thread.
     void rememberPaths(const std::vector<sync::LocalAsset>& assets);
 
+    void scheduleRound(int delayMs); // sync thread
+    void round();                    // sync thread
+
     QThread* m_thread = nullptr;
     QObject* m_worker = nullptr;            // lives on m_thread; tasks are queued to it
-    std::unique_ptr<sync::Engine> m_engine; // library thread only
+    std::unique_ptr<sync::Engine> m_engine; // library thread only (created and destroyed there)
+
+    // Sync rounds run on their own thread (Engine::syncOnce on its own store connection), so a
+    // long upload never delays an edit on the library thread.
+    QThread* m_syncThread = nullptr;
+    QObject* m_syncWorker = nullptr;      // lives on m_syncThread
+    QTimer* m_syncTimer = nullptr;        // sync thread only
+    sync::Engine* m_syncEngine = nullptr; // sync thread only; the engine outlives the sync thread
+    int m_syncInterval = 30'000;          // sync thread only
+    int m_backoff = 0;                    // sync thread only: the next delay after a failure
 
     mutable QMutex m_pathsMutex;     // guards m_paths
     QHash<QString, QString> m_paths; // sha256 -> a local file

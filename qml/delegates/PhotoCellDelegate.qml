@@ -1,0 +1,78 @@
+// A thumbnail in the grid: loaded asynchronously (a plain placeholder while it loads), with
+// the selection mark and the keyboard's current-photo ring.
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import Pinhole.Core
+
+Item {
+    id: cell
+
+    required property var modelData
+    property int size: 160
+    property bool current: false
+    readonly property bool selected: modelData.selected
+    signal clicked(int modifiers)
+    signal activated()
+
+    objectName: "photoCell"
+    width: size
+    height: size
+
+    Rectangle {
+        id: placeholder
+        anchors.fill: parent
+        anchors.margins: 2
+        color: cell.Material.theme === Material.Dark ? "#2b2b2b" : "#e4e4e4"
+
+        Image {
+            id: thumb
+            anchors.fill: parent
+            anchors.margins: cell.selected ? 8 : 0
+            source: App.thumbnailUrl(cell.modelData.sha256)
+            sourceSize.width: 320
+            sourceSize.height: 320
+            asynchronous: true
+            fillMode: Image.PreserveAspectCrop
+            autoTransform: true
+            cache: true
+            opacity: status === Image.Ready ? 1 : 0
+            Behavior on opacity { NumberAnimation { duration: 120 } }
+            Behavior on anchors.margins { NumberAnimation { duration: 90 } }
+        }
+    }
+
+    Rectangle {
+        anchors.fill: parent
+        anchors.margins: 1
+        color: "transparent"
+        border.width: cell.current ? 2 : 0
+        border.color: cell.Material.accent
+    }
+
+    Rectangle {
+        visible: cell.selected
+        width: 22
+        height: 22
+        radius: 11
+        x: 6
+        y: 6
+        color: cell.Material.accent
+        border.color: "white"
+        border.width: 2
+        Label {
+            anchors.centerIn: parent
+            text: "✓"
+            color: "white"
+            font.pixelSize: 13
+            font.bold: true
+        }
+    }
+
+    MouseArea {
+        anchors.fill: parent
+        onClicked: mouse => cell.clicked(mouse.modifiers)
+        onDoubleClicked: cell.activated()
+    }
+}
