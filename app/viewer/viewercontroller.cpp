@@ -264,23 +264,17 @@ void ViewerController::save(const QString& what,
                             std::function<sync::Status(sync::Library&, const std::string& sha)> edit) {
     if (!m_session || m_sha256.isEmpty())
         return;
-    const std::string sha = m_sha256.toStdString();
     ++m_generation; // a read begun before this edit would show the photo without it
-    // Written on the library thread by the edit, read on the GUI thread after the second task:
-    // the two queued tasks order the accesses.
-    auto error = std::make_shared<QString>();
-    m_session->run([sha, edit = std::move(edit), error](sync::Engine& engine) {
-        if (const sync::Status s = edit(engine.library(), sha); !s.isOk())
-            *error = QString::fromStdString(s.message());
+    // Session::edit reports a failure (editFailed, shown by the app) and, like every edit, is
+    // followed by libraryChanged, on which this controller re-reads the photo: a refused edit
+    // disappears from the screen.
+    m_session->edit([sha = m_sha256.toStdString(), what = what.toStdString(),
+                     edit = std::move(edit)](sync::Engine& engine) -> sync::Status {
+        sync::Status status = edit(engine.library(), sha);
+        if (!status)
+            return {status.code(), what + ": " + status.message()};
+        return status;
     });
-    m_session->call([](sync::Engine&) {}, this,
-                    [this, what, error] {
-                        if (error->isEmpty())
-                            return;
-                        qCWarning(lcViewer).noquote() << what << "failed:" << *error;
-                        emit editFailed(what + QStringLiteral(": ") + *error);
-                        reload();
-                    });
 }
 
 void ViewerController::setCaption(const QString& text) {

@@ -1,9 +1,9 @@
 // The viewer's controller: what the viewer shows about one photo (the info panel's fields,
 // its caption, rating, favourite, tags and regions) and every annotation edit made there.
 // Reads run on the library thread through the Session; an edit changes what is shown at once
-// and is saved by Session::run (the Library call queues its outbox op, the engine syncs it).
-// A failed edit is reported (editFailed) and the photo re-read, so the screen never shows
-// what was not saved. Threading: GUI thread (a QML object).
+// and is saved by Session::edit (the Library call queues its outbox op, the engine syncs it).
+// A failed edit is reported (Session::editFailed) and the photo re-read, so the screen never
+// shows what was not saved. Threading: GUI thread (a QML object).
 #pragma once
 
 #include "session.h"
@@ -115,11 +115,9 @@ signals:
     void loadingChanged();
     void assetChanged();
     void tagsChanged();
-    // An edit could not be saved (the message names what and why); what is shown was re-read.
-    void editFailed(const QString& message);
 
 private:
-    // Applies `edit` on the library thread; on failure reports it and re-reads the photo.
+    // Applies `edit` on the library thread; `what` names it in a failure's message.
     void save(const QString& what, std::function<sync::Status(sync::Library&, const std::string& sha)> edit);
     void setLoading(bool loading);
     // The sha256 of the model's row `currentIndex` becomes the photo shown.

@@ -271,6 +271,21 @@ private slots:
         QCOMPARE(stored.tags, std::vector<std::string>{"lake"});
     }
 
+    void aRefusedEditIsReportedAndUndoneOnScreen() {
+        ViewerController controller;
+        controller.setSession(m_session.get());
+        controller.setSha256(m_shas[1]);
+        QTRY_VERIFY(!controller.loading() && !controller.sourceSize().isEmpty());
+        const int before = controller.rating();
+        QSignalSpy failed(m_session.get(), &Session::editFailed);
+        controller.setRating(9);          // the library accepts 0..5
+        QCOMPARE(controller.rating(), 9); // shown at once...
+        QVERIFY(failed.wait(30'000));
+        QVERIFY2(failed.first().at(0).toString().startsWith("Saving the rating"),
+                 qPrintable(failed.first().at(0).toString()));
+        QTRY_COMPARE(controller.rating(), before); // ...and re-read when the store refused it
+    }
+
     void tagAutocompleteComesFromTheLibrarysTags() {
         // "lake" is on the other photo (the test above); this one suggests it for "la".
         ViewerController controller;
