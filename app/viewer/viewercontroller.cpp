@@ -1,8 +1,11 @@
 #include "viewer/viewercontroller.h"
 
+#include "images/providers.h"
+
 #include <QDateTime>
 #include <QLocale>
 #include <QLoggingCategory>
+#include <QQmlEngine>
 #include <QUuid>
 
 namespace pinhole::app {
@@ -44,6 +47,11 @@ sync::Region toRegion(const QString& id, QRectF box, const QString& kind, const 
 } // namespace
 
 ViewerController::ViewerController(QObject* parent) : QObject(parent) {}
+
+void ViewerController::componentComplete() {
+    if (!m_session)
+        setSession(sessionFor(qmlEngine(this)));
+}
 
 void ViewerController::setSession(Session* session) {
     if (session == m_session)

@@ -13,6 +13,7 @@
 #include <QAbstractItemModel>
 #include <QObject>
 #include <QPointer>
+#include <QQmlParserStatus>
 #include <QRectF>
 #include <QSizeF>
 #include <QStringList>
@@ -22,8 +23,9 @@
 
 namespace pinhole::app {
 
-class ViewerController : public QObject {
+class ViewerController : public QObject, public QQmlParserStatus {
     Q_OBJECT
+    Q_INTERFACES(QQmlParserStatus)
     QML_ELEMENT
     Q_PROPERTY(pinhole::app::Session* session READ session WRITE setSession NOTIFY sessionChanged)
     // The photos to step through (a model with a "sha256" role: the library or an album) and
@@ -59,6 +61,10 @@ class ViewerController : public QObject {
 
 public:
     explicit ViewerController(QObject* parent = nullptr);
+
+    // Without a session by the end of its creation, it takes its engine's (sessionFor()).
+    void classBegin() override {}
+    void componentComplete() override;
 
     Session* session() const { return m_session; }
     void setSession(Session* session);

@@ -16,6 +16,7 @@ Page {
     objectName: "viewerPage"
 
     // The contract with the library grid: its model (a "sha256" role) and the photo to show.
+    // The session defaults to the one the engine's image providers were registered with.
     property alias model: controller.model
     property alias currentIndex: controller.currentIndex
     property alias session: controller.session

@@ -121,13 +121,15 @@ class TestViewer : public QObject {
         v->page = v->window->findChild<QQuickItem*>("viewer");
         if (!v->page)
             return nullptr;
-        v->page->setProperty("session", QVariant::fromValue(m_session.get()));
         v->page->setProperty("model", QVariant::fromValue(static_cast<QObject*>(model)));
         v->page->setProperty("currentIndex", index);
         v->controller = v->page->property("controller").value<ViewerController*>();
         v->geometry = v->page->property("geometry").value<ViewGeometry*>();
         v->viewport = v->page->findChild<QQuickItem*>("viewport");
         if (!v->controller || !v->geometry || !v->viewport || !QTest::qWaitForWindowExposed(v->window))
+            return nullptr;
+        // Pushed like the grid pushes it (a model and an index), it found the engine's session.
+        if (v->controller->session() != m_session.get())
             return nullptr;
         v->page->forceActiveFocus();
         return v;
