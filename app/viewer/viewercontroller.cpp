@@ -200,7 +200,11 @@ QString ViewerController::takenAt() const {
         return {};
     const QString raw = QString::fromStdString(*m_asset->takenAt);
     const QDateTime when = QDateTime::fromString(raw, Qt::ISODate);
-    return when.isValid() ? QLocale().toString(when, QLocale::LongFormat) : raw;
+    if (!when.isValid())
+        return raw;
+    // The camera's wall-clock time: EXIF has no zone, so none is shown (nor converted to).
+    return QLocale().toString(when.date(), QLocale::LongFormat) + QStringLiteral(", ") +
+           QLocale().toString(when.time(), QLocale::ShortFormat);
 }
 
 QString ViewerController::camera() const {

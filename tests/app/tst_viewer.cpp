@@ -37,7 +37,8 @@ const QColor kRed(220, 30, 30), kBlue(30, 30, 220);
 
 // Stored 1600 x 1000, top half red, bottom half blue; with orientation 6 it stands 1000 x 1600
 // with the red half on the RIGHT.
-bool writeOrientationSixPhoto(const QString& path, QColor top, QColor bottom) {
+// With `details`, also the EXIF an info panel shows: date, camera, lens, exposure and place.
+bool writeOrientationSixPhoto(const QString& path, QColor top, QColor bottom, bool details = false) {
     QImage image(1600, 1000, QImage::Format_RGB32);
     image.fill(bottom);
     for (int y = 0; y < 500; ++y)
@@ -46,7 +47,21 @@ bool writeOrientationSixPhoto(const QString& path, QColor top, QColor bottom) {
     if (!image.save(path, "jpg", 90))
         return false;
     QProcess exiftool;
-    exiftool.start("exiftool", {"-q", "-overwrite_original", "-Orientation#=6", path});
+    QStringList args{"-q", "-overwrite_original", "-Orientation#=6"};
+    if (details)
+        args << "-DateTimeOriginal=2024:05:01 18:30:00"
+             << "-Make=FUJIFILM"
+             << "-Model=X-T4"
+             << "-LensModel=XF35mmF1.4 R"
+             << "-ExposureTime=1/250"
+             << "-FNumber=2.8"
+             << "-ISO=200"
+             << "-FocalLength=35"
+             << "-GPSLatitude=48.8584"
+             << "-GPSLatitudeRef=N"
+             << "-GPSLongitude=2.2945"
+             << "-GPSLongitudeRef=E";
+    exiftool.start("exiftool", args << path);
     return exiftool.waitForFinished(30'000) && exiftool.exitCode() == 0;
 }
 
@@ -156,7 +171,7 @@ private slots:
         QVERIFY2(opened.first().at(0).toBool(), qPrintable(opened.first().at(1).toString()));
 
         QDir().mkpath(m_dir.filePath("photos"));
-        QVERIFY(writeOrientationSixPhoto(m_dir.filePath("photos/six.jpg"), kRed, kBlue));
+        QVERIFY(writeOrientationSixPhoto(m_dir.filePath("photos/six.jpg"), kRed, kBlue, true));
         QVERIFY(writeOrientationSixPhoto(m_dir.filePath("photos/other.jpg"), QColor(30, 160, 60), kBlue));
         const QString error = onLibrary<QString>([folder = m_dir.filePath("photos").toStdString()](sync::Engine& e) {
             auto report = e.library().importPath(folder);
@@ -220,6 +235,14 @@ private slots:
         QCOMPARE(controller.orientation(), 6);
         QVERIFY2(controller.dimensions().startsWith("1000 × 1600"), qPrintable(controller.dimensions()));
         QVERIFY(!controller.fileSize().isEmpty());
+        QCOMPARE(controller.camera(), QString("FUJIFILM X-T4"));
+        QCOMPARE(controller.lens(), QString("XF35mmF1.4 R"));
+        QCOMPARE(controller.exposure(), QString("1/250 s · ƒ/2.8 · ISO 200 · 35 mm"));
+        QCOMPARE(controller.place(), QString("48.85840, 2.29450"));
+        // The camera's wall-clock time, with no zone made up.
+        QVERIFY2(controller.takenAt().contains("2024") && controller.takenAt().contains("18:30") &&
+                     !controller.takenAt().contains("UTC"),
+                 qPrintable(controller.takenAt()));
         QVERIFY(controller.next());
         QCOMPARE(controller.sha256(), m_shas[1]);
         QVERIFY(!controller.next());
