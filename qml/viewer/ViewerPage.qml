@@ -225,7 +225,8 @@ Page {
             }
             WheelHandler {
                 target: null
-                onWheel: (event) => geometry.zoomBy(Math.pow(1.0015, event.angleDelta.y), event.point.position)
+                // (Qt 6.4's WheelEvent has x and y, in the viewport's coordinates; no eventPoint.)
+                onWheel: (event) => geometry.zoomBy(Math.pow(1.0015, event.angleDelta.y), Qt.point(event.x, event.y))
             }
             TapHandler {
                 enabled: !page.drawing

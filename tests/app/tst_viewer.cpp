@@ -420,6 +420,50 @@ private slots:
         QTRY_COMPARE(int(storedRegions(sha).size()), count - 1);
     }
 
+    void arrowsStepThroughThePhotosAndEscGoesBack() {
+        PhotoListModel photos(m_shas);
+        auto viewer = openViewer(&photos, 0);
+        QVERIFY(viewer);
+        QSignalSpy closed(viewer->page, SIGNAL(closed()));
+        QTest::keyClick(viewer->window, Qt::Key_Right);
+        QCOMPARE(viewer->controller->currentIndex(), 1);
+        QCOMPARE(viewer->controller->sha256(), m_shas[1]);
+        QTest::keyClick(viewer->window, Qt::Key_Right); // the last photo: stays
+        QCOMPARE(viewer->controller->currentIndex(), 1);
+        QTest::keyClick(viewer->window, Qt::Key_Left);
+        QCOMPARE(viewer->controller->sha256(), m_shas[0]);
+        QTest::keyClick(viewer->window, Qt::Key_Escape);
+        QCOMPARE(closed.count(), 1);
+    }
+
+    void theWheelZoomsAroundThePointerAndFFits() {
+        PhotoListModel photos(m_shas);
+        auto viewer = openViewer(&photos, 0);
+        QVERIFY(viewer);
+        ViewGeometry& geometry = *viewer->geometry;
+        QTRY_COMPARE(geometry.uprightSize(), QSizeF(1000, 1600));
+        const qreal fitted = geometry.scale();
+        const QPointF at(viewer->viewport->width() / 2 + 40, viewer->viewport->height() / 2 - 30);
+        const QPointF onImage = geometry.mapToImage(at);
+        const QPointF scenePos = viewer->viewport->mapToScene(at);
+        QWheelEvent wheel(scenePos, viewer->window->mapToGlobal(scenePos.toPoint()), QPoint(), QPoint(0, 240),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false, Qt::MouseEventNotSynthesized,
+                          QPointingDevice::primaryPointingDevice());
+        QCoreApplication::sendEvent(viewer->window, &wheel);
+        QTRY_VERIFY(geometry.scale() > fitted * 1.2);
+        QVERIFY(!geometry.fitted());
+        // The point under the pointer stays there along y (the image is now taller than the view);
+        // along x the image is still narrower than the view, so it stays centred.
+        const QPointF after = geometry.mapToImage(at);
+        QVERIFY2(near(after.y(), onImage.y(), 1e-6), qPrintable(QString("%1 -> %2").arg(onImage.y()).arg(after.y())));
+        QVERIFY(geometry.imageRect().height() > viewer->viewport->height());
+        QVERIFY(geometry.imageRect().width() < viewer->viewport->width());
+        QCOMPARE(geometry.imageRect().center().x(), viewer->viewport->width() / 2);
+        QTest::keyClick(viewer->window, Qt::Key_F);
+        QVERIFY(geometry.fitted());
+        QCOMPARE(geometry.scale(), fitted);
+    }
+
     void screenshotOfTheViewerWithRegions() {
         PhotoListModel photos(m_shas);
         auto viewer = openViewer(&photos, 0);
