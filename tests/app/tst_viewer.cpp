@@ -415,6 +415,17 @@ private slots:
         QCOMPARE(stored().y, box.y());
         QCOMPARE(stored().w, box.width());
 
+        // Selected by that drag, it has a handle at its bottom-right corner: 30 x 20 view pixels
+        // more make it 30 / imageWidth wider and 20 / imageHeight taller, its corner fixed.
+        const sync::Region moved = stored();
+        const QRectF image = viewer->geometry->imageRect();
+        const QPointF corner = viewer->geometry->mapFromImage({moved.x + moved.w, moved.y + moved.h});
+        drag(*viewer, corner, corner + QPointF(30, 20));
+        QTRY_VERIFY2(near(stored().w, moved.w + 30 / image.width(), 2 * slack),
+                     qPrintable(QString("w %1, wanted %2").arg(stored().w).arg(moved.w + 30 / image.width())));
+        QVERIFY(near(stored().h, moved.h + 20 / image.height(), 2.0 / image.height()));
+        QVERIFY(near(stored().x, moved.x, 1e-6));
+
         const int count = int(storedRegions(sha).size());
         controller.removeRegion(id);
         QTRY_COMPARE(int(storedRegions(sha).size()), count - 1);
