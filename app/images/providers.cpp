@@ -4,6 +4,7 @@
 #include "images/thumbhash.h"
 #include "session.h"
 
+#include <QPointer>
 #include <QQmlEngine>
 #include <QRunnable>
 #include <QStandardPaths>
@@ -91,6 +92,14 @@ Response* startResponse(QThreadPool* pool, std::function<DecodedImage(const Resp
     return response;
 }
 
+// Ties a session to an engine: a child of the engine, found by type.
+class EngineSession : public QObject {
+    Q_OBJECT
+public:
+    EngineSession(Session* session, QObject* engine) : QObject(engine), session(session) {}
+    QPointer<Session> session;
+};
+
 DecodedImage notFound(const QString& id) {
     return {{}, QStringLiteral("no local file for %1").arg(id)};
 }
@@ -149,7 +158,7 @@ QQuickImageResponse* PlaceholderProvider::requestImageResponse(const QString& id
     });
 }
 
-void registerImageProviders(QQmlEngine& engine, const Session& session, const QString& thumbCacheDir) {
+void registerImageProviders(QQmlEngine& engine, Session& session, const QString& thumbCacheDir) {
     const QString root = thumbCacheDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
                                                        QStringLiteral("/thumbs")
                                                  : thumbCacheDir;
@@ -162,6 +171,14 @@ void registerImageProviders(QQmlEngine& engine, const Session& session, const QS
     engine.addImageProvider(QStringLiteral("preview"), new PreviewProvider(services, PreviewProvider::kMaxSide));
     engine.addImageProvider(QStringLiteral("original"), new PreviewProvider(services, 0));
     engine.addImageProvider(QStringLiteral("placeholder"), new PlaceholderProvider(pool));
+    new EngineSession(&session, &engine);
+}
+
+Session* sessionFor(const QQmlEngine* engine) {
+    if (!engine)
+        return nullptr;
+    const auto* link = engine->findChild<EngineSession*>(QString(), Qt::FindDirectChildrenOnly);
+    return link ? link->session.data() : nullptr;
 }
 
 } // namespace pinhole::app

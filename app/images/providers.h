@@ -68,7 +68,12 @@ private:
 
 // Registers thumb, preview, original and placeholder on `engine`, finding files through
 // `session.localPathOf` and caching thumbnails under `thumbCacheDir` (the profile's thumbs/
-// folder; default: the user's cache folder). `session` must outlive the engine.
-void registerImageProviders(QQmlEngine& engine, const Session& session, const QString& thumbCacheDir = {});
+// folder; default: the user's cache folder). `session` must outlive the engine; it also
+// becomes the engine's session for pages that are not given one (sessionFor below).
+void registerImageProviders(QQmlEngine& engine, Session& session, const QString& thumbCacheDir = {});
+
+// The session registerImageProviders() was given for `engine`; nullptr if none. The viewer
+// page, pushed with only a model and an index, finds its session here.
+Session* sessionFor(const QQmlEngine* engine);
 
 } // namespace pinhole::app

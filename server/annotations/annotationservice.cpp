@@ -203,7 +203,8 @@ Result<std::vector<store::AnnotationRow>> AnnotationService::list(std::optional<
     return store::annotationsOfAsset(**db, assetId, schema, afterId, limit);
 }
 
-Result<store::AnnotationRow> AnnotationService::create(Id account, Id assetId, const NewAnnotation& input) {
+Result<store::AnnotationRow> AnnotationService::create(Id account, Id assetId, const NewAnnotation& input,
+                                                       const store::AlsoInTransaction& also) {
     store::AnnotationRow row;
     {
         auto db = m_store.connection();
@@ -229,6 +230,8 @@ Result<store::AnnotationRow> AnnotationService::create(Id account, Id assetId, c
         row.createdAt = row.updatedAt = now;
         PINHOLE_TRY(store::insertAnnotation(**db, row));
         PINHOLE_TRY(changed(**db, account, row, now));
+        if (also)
+            PINHOLE_TRY(also(**db, row.id));
         PINHOLE_TRY(tx.commit());
     }
     m_events.notify();
@@ -253,7 +256,8 @@ Result<store::AnnotationRow> AnnotationService::get(std::optional<Id> viewer, Id
 }
 
 Result<store::AnnotationRow> AnnotationService::update(Id account, Id id, std::int64_t revision,
-                                                       std::optional<int> version, const json::value& payload) {
+                                                       std::optional<int> version, const json::value& payload,
+                                                       const store::AlsoInTransaction& also) {
     store::AnnotationRow row;
     {
         auto db = m_store.connection();
@@ -286,13 +290,16 @@ Result<store::AnnotationRow> AnnotationService::update(Id account, Id id, std::i
         row.revision = revision + 1;
         row.updatedAt = now;
         PINHOLE_TRY(changed(**db, account, row, now));
+        if (also)
+            PINHOLE_TRY(also(**db, row.id));
         PINHOLE_TRY(tx.commit());
     }
     m_events.notify();
     return row;
 }
 
-Result<store::AnnotationRow> AnnotationService::remove(Id account, Id id, std::optional<std::int64_t> revision) {
+Result<store::AnnotationRow> AnnotationService::remove(Id account, Id id, std::optional<std::int64_t> revision,
+                                                       const store::AlsoInTransaction& also) {
     store::AnnotationRow row;
     {
         auto db = m_store.connection();
@@ -313,6 +320,8 @@ Result<store::AnnotationRow> AnnotationService::remove(Id account, Id id, std::o
         const std::int64_t now = nowMillis();
         PINHOLE_TRY(store::deleteAnnotation(**db, id));
         PINHOLE_TRY(changed(**db, account, row, now));
+        if (also)
+            PINHOLE_TRY(also(**db, row.id));
         PINHOLE_TRY(tx.commit());
     }
     m_events.notify();

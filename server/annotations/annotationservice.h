@@ -85,14 +85,18 @@ public:
     // An asset's annotations in id order, after `afterId`.
     Result<std::vector<store::AnnotationRow>> list(std::optional<Id> viewer, Id assetId,
                                                    const std::optional<std::string>& schema, Id afterId, int limit);
-    Result<store::AnnotationRow> create(Id account, Id assetId, const NewAnnotation& annotation);
+    // create, update and remove run `also` (sync's op record) in the change's transaction with
+    // the annotation's id.
+    Result<store::AnnotationRow> create(Id account, Id assetId, const NewAnnotation& annotation,
+                                        const store::AlsoInTransaction& also = {});
     Result<store::AnnotationRow> get(std::optional<Id> viewer, Id id);
     // Conflict when `revision` is not the stored one. The schema stays; the version may move
     // (nullopt: keeps the annotation's own).
     Result<store::AnnotationRow> update(Id account, Id id, std::int64_t revision, std::optional<int> version,
-                                        const boost::json::value& payload);
+                                        const boost::json::value& payload, const store::AlsoInTransaction& also = {});
     // With a revision, Conflict when it is stale.
-    Result<store::AnnotationRow> remove(Id account, Id id, std::optional<std::int64_t> revision);
+    Result<store::AnnotationRow> remove(Id account, Id id, std::optional<std::int64_t> revision,
+                                        const store::AlsoInTransaction& also = {});
 
     // Batch operations; only their owner sees them (NotFound for anyone else).
     Result<store::OperationRow> openOperation(Id account, const std::string& schema, const std::string& writer);

@@ -127,7 +127,6 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     d->m_homeFeed = std::make_unique<feed::HomeFeed>(*d->m_store, feed::FeedOptions::of(d->m_config));
     d->m_media->onEventsAppended([events = d->m_events.get()] { events->notify(); });
     d->m_changes = std::make_unique<sync::ChangeStream>(*d->m_store, *d->m_statuses);
-    d->m_syncOps = std::make_unique<sync::OpsService>(*d->m_store, *d->m_statuses, *d->m_follows, *d->m_media);
     d->m_annotations = std::make_unique<annotations::AnnotationService>(*d->m_store, *d->m_events);
     PINHOLE_TRY(d->m_annotations->registerBuiltins());
     d->m_library = std::make_unique<library::LibraryService>(
@@ -137,13 +136,16 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
             jobs::EnqueueOptions options;
             options.exclusivityKey = idToString(assetId);
             options.delay = delay;
-            auto payload = boost::json::serialize(boost::json::object{{"asset_id", idToString(assetId)},
-                                                                      {"trashed_at", trashedAt}});
+            auto payload = boost::json::serialize(
+                boost::json::object{{"asset_id", idToString(assetId)}, {"trashed_at", trashedAt}});
             auto job = pool->enqueueIn(db, library::kPurgeQueue, std::move(payload), options);
             return job ? Status::ok() : job.status();
         });
     PINHOLE_TRY(registerLibraryJobs(*d->m_jobWorkers, *d->m_library));
     d->m_albums = std::make_unique<library::AlbumService>(*d->m_store, *d->m_events);
+    d->m_syncOps = std::make_unique<sync::OpsService>(
+        *d->m_store, *d->m_statuses, *d->m_follows, *d->m_media,
+        sync::OpsService::Services{d->m_library.get(), d->m_albums.get(), d->m_annotations.get()});
     d->m_http = std::make_unique<http::HttpServer>(d->m_router, d->m_config.limits, d->m_metrics);
     d->m_api = std::make_unique<api::ApiContext>(
         api::ApiContext{d->m_config, "", *d->m_store, *d->m_accounts, *d->m_oauth, d->m_metrics, d->m_ready});

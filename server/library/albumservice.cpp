@@ -43,7 +43,8 @@ Status appendAlbumEvent(store::Database& db, EventType type, const store::Album&
 
 } // namespace
 
-Result<store::Album> AlbumService::create(Id owner, const std::string& name, const std::string& description) {
+Result<store::Album> AlbumService::create(Id owner, const std::string& name, const std::string& description,
+                                          const store::AlsoInTransaction& also) {
     PINHOLE_TRY(validName(name));
     PINHOLE_TRY(validDescription(description));
     store::Album album;
@@ -59,6 +60,8 @@ Result<store::Album> AlbumService::create(Id owner, const std::string& name, con
     PINHOLE_TRY(tx.status());
     PINHOLE_TRY(store::insertAlbum(**db, album));
     PINHOLE_TRY(appendAlbumEvent(**db, EventType::AlbumCreated, album, album.createdAt));
+    if (also)
+        PINHOLE_TRY(also(**db, album.id));
     PINHOLE_TRY(tx.commit());
     m_events.notify();
     return album;
@@ -88,7 +91,8 @@ Result<store::Album> AlbumService::get(Id viewer, Id albumId) {
     return ownedOn(**db, viewer, albumId);
 }
 
-Result<store::Album> AlbumService::update(Id viewer, Id albumId, const AlbumEdit& edit) {
+Result<store::Album> AlbumService::update(Id viewer, Id albumId, const AlbumEdit& edit,
+                                          const store::AlsoInTransaction& also) {
     if (edit.name)
         PINHOLE_TRY(validName(*edit.name));
     if (edit.description)
@@ -117,13 +121,15 @@ Result<store::Album> AlbumService::update(Id viewer, Id albumId, const AlbumEdit
     const std::int64_t now = nowMillis();
     PINHOLE_TRY(store::updateAlbum(**db, *album, now));
     PINHOLE_TRY(appendAlbumEvent(**db, EventType::AlbumUpdated, *album, now));
+    if (also)
+        PINHOLE_TRY(also(**db, album->id));
     PINHOLE_TRY(tx.commit());
     m_events.notify();
     album->updatedAt = now;
     return album;
 }
 
-Status AlbumService::remove(Id viewer, Id albumId) {
+Status AlbumService::remove(Id viewer, Id albumId, const store::AlsoInTransaction& also) {
     auto db = m_store.connection();
     if (!db)
         return db.status();
@@ -135,13 +141,16 @@ Status AlbumService::remove(Id viewer, Id albumId) {
     const std::int64_t now = nowMillis();
     PINHOLE_TRY(store::deleteAlbum(**db, albumId)); // its memberships go with it; the assets stay
     PINHOLE_TRY(appendAlbumEvent(**db, EventType::AlbumDeleted, *album, now));
+    if (also)
+        PINHOLE_TRY(also(**db, album->id));
     PINHOLE_TRY(tx.commit());
     m_events.notify();
     return Status::ok();
 }
 
 Result<store::Album> AlbumService::addAssets(Id viewer, Id albumId, const std::vector<Id>& assetIds,
-                                             std::optional<std::int64_t> position) {
+                                             std::optional<std::int64_t> position,
+                                             const store::AlsoInTransaction& also) {
     if (assetIds.empty() || assetIds.size() > kMaxAssetsPerRequest)
         return invalidArgument("asset_ids: 1 to " + std::to_string(kMaxAssetsPerRequest) + " ids");
     if (position && *position < 0)
@@ -173,12 +182,15 @@ Result<store::Album> AlbumService::addAssets(Id viewer, Id albumId, const std::v
     PINHOLE_TRY(store::touchAlbum(**db, albumId, now));
     PINHOLE_TRY(appendAlbumEvent(**db, EventType::AlbumAssetsChanged, *album, now));
     auto updated = store::albumById(**db, albumId);
+    if (also)
+        PINHOLE_TRY(also(**db, album->id));
     PINHOLE_TRY(tx.commit());
     m_events.notify();
     return updated;
 }
 
-Result<store::Album> AlbumService::removeAsset(Id viewer, Id albumId, Id assetId) {
+Result<store::Album> AlbumService::removeAsset(Id viewer, Id albumId, Id assetId,
+                                               const store::AlsoInTransaction& also) {
     auto db = m_store.connection();
     if (!db)
         return db.status();
@@ -200,12 +212,15 @@ Result<store::Album> AlbumService::removeAsset(Id viewer, Id albumId, Id assetId
     PINHOLE_TRY(store::touchAlbum(**db, albumId, now));
     PINHOLE_TRY(appendAlbumEvent(**db, EventType::AlbumAssetsChanged, *album, now));
     auto updated = store::albumById(**db, albumId);
+    if (also)
+        PINHOLE_TRY(also(**db, album->id));
     PINHOLE_TRY(tx.commit());
     m_events.notify();
     return updated;
 }
 
-Result<store::Album> AlbumService::moveAsset(Id viewer, Id albumId, Id assetId, std::int64_t position) {
+Result<store::Album> AlbumService::moveAsset(Id viewer, Id albumId, Id assetId, std::int64_t position,
+                                             const store::AlsoInTransaction& also) {
     if (position < 0)
         return invalidArgument("position: must be 0 or more");
     auto db = m_store.connection();
@@ -229,6 +244,8 @@ Result<store::Album> AlbumService::moveAsset(Id viewer, Id albumId, Id assetId, 
     PINHOLE_TRY(store::touchAlbum(**db, albumId, now));
     PINHOLE_TRY(appendAlbumEvent(**db, EventType::AlbumAssetsChanged, *album, now));
     auto updated = store::albumById(**db, albumId);
+    if (also)
+        PINHOLE_TRY(also(**db, album->id));
     PINHOLE_TRY(tx.commit());
     m_events.notify();
     return updated;

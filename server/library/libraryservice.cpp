@@ -66,7 +66,8 @@ Result<store::Asset> LibraryService::viewable(std::optional<Id> viewer, Id asset
     return m_statuses.viewableAsset(viewer, assetId, false);
 }
 
-Result<store::Asset> LibraryService::update(Id viewer, Id assetId, const AssetEdit& edit) {
+Result<store::Asset> LibraryService::update(Id viewer, Id assetId, const AssetEdit& edit,
+                                            const store::AlsoInTransaction& also) {
     if (edit.title)
         PINHOLE_TRY(validText("title", *edit.title, kMaxTitleChars));
     if (edit.description)
@@ -92,21 +93,30 @@ Result<store::Asset> LibraryService::update(Id viewer, Id assetId, const AssetEd
     const std::int64_t now = nowMillis();
     PINHOLE_TRY(store::updateAssetEdits(**db, *asset, now));
     PINHOLE_TRY(appendAssetEvent(**db, EventType::AssetUpdated, *asset, now));
+    if (also)
+        PINHOLE_TRY(also(**db, assetId));
     PINHOLE_TRY(tx.commit());
     m_events.notify();
     asset->updatedAt = now;
     return asset;
 }
 
-Result<store::Asset> LibraryService::trash(Id viewer, Id assetId) {
+Result<store::Asset> LibraryService::trash(Id viewer, Id assetId, const store::AlsoInTransaction& also) {
     auto db = m_store.connection();
     if (!db)
         return db.status();
     store::Transaction tx(**db);
     PINHOLE_TRY(tx.status());
     auto asset = ownedOn(**db, viewer, assetId);
-    if (!asset || asset->trashedAt)
+    if (!asset)
         return asset;
+    if (asset->trashedAt) { // the state asked for already
+        if (also) {
+            PINHOLE_TRY(also(**db, assetId));
+            PINHOLE_TRY(tx.commit());
+        }
+        return asset;
+    }
     auto posts = store::statusesWithAsset(**db, assetId);
     if (!posts)
         return posts.status();
@@ -116,6 +126,8 @@ Result<store::Asset> LibraryService::trash(Id viewer, Id assetId) {
     PINHOLE_TRY(store::setAssetTrashed(**db, assetId, now, now));
     PINHOLE_TRY(appendAssetEvent(**db, EventType::AssetTrashed, *asset, now));
     PINHOLE_TRY(m_enqueuePurge(**db, assetId, now, m_retention));
+    if (also)
+        PINHOLE_TRY(also(**db, assetId));
     PINHOLE_TRY(tx.commit());
     m_events.notify();
     asset->trashedAt = now;
@@ -123,18 +135,27 @@ Result<store::Asset> LibraryService::trash(Id viewer, Id assetId) {
     return asset;
 }
 
-Result<store::Asset> LibraryService::restore(Id viewer, Id assetId) {
+Result<store::Asset> LibraryService::restore(Id viewer, Id assetId, const store::AlsoInTransaction& also) {
     auto db = m_store.connection();
     if (!db)
         return db.status();
     store::Transaction tx(**db);
     PINHOLE_TRY(tx.status());
     auto asset = ownedOn(**db, viewer, assetId);
-    if (!asset || !asset->trashedAt)
+    if (!asset)
         return asset;
+    if (!asset->trashedAt) { // the state asked for already
+        if (also) {
+            PINHOLE_TRY(also(**db, assetId));
+            PINHOLE_TRY(tx.commit());
+        }
+        return asset;
+    }
     const std::int64_t now = nowMillis();
     PINHOLE_TRY(store::setAssetTrashed(**db, assetId, std::nullopt, now));
     PINHOLE_TRY(appendAssetEvent(**db, EventType::AssetRestored, *asset, now));
+    if (also)
+        PINHOLE_TRY(also(**db, assetId));
     PINHOLE_TRY(tx.commit());
     m_events.notify();
     asset->trashedAt.reset();

@@ -58,11 +58,14 @@ public:
     // otherwise.
     Result<store::Asset> viewable(std::optional<Id> viewer, Id assetId);
     // InvalidArgument naming the field for a title or description too long, a time out of range.
-    Result<store::Asset> update(Id viewer, Id assetId, const AssetEdit& edit);
+    // `also` (sync's op record) runs in the change's transaction with the asset's id; for trash
+    // and restore also when the asset is in the state asked for already.
+    Result<store::Asset> update(Id viewer, Id assetId, const AssetEdit& edit,
+                                const store::AlsoInTransaction& also = {});
     // Conflict for an asset a post shows; an asset already in the trash stays as it was.
-    Result<store::Asset> trash(Id viewer, Id assetId);
+    Result<store::Asset> trash(Id viewer, Id assetId, const store::AlsoInTransaction& also = {});
     // An asset not in the trash stays as it was.
-    Result<store::Asset> restore(Id viewer, Id assetId);
+    Result<store::Asset> restore(Id viewer, Id assetId, const store::AlsoInTransaction& also = {});
 
     // The purge job's body: purges the asset if it is still in the trash since `trashedAt` and
     // the retention has passed; re-enqueues itself if the retention grew meanwhile; nothing if

@@ -160,6 +160,12 @@ Status moveAlbumAsset(Database& db, Id albumId, Id assetId, std::int64_t positio
     return q.run();
 }
 
+Result<std::vector<Id>> albumAssetIds(Database& db, Id albumId) {
+    auto q = db.prepare("SELECT asset_id FROM album_assets WHERE album_id = ?1 ORDER BY position");
+    q.bind(1, albumId);
+    return ids(q);
+}
+
 Result<std::vector<Id>> albumsContaining(Database& db, Id assetId) {
     auto q = db.prepare("SELECT album_id FROM album_assets WHERE asset_id = ?1 ORDER BY album_id");
     q.bind(1, assetId);

@@ -44,6 +44,8 @@ Result<bool> removeAlbumAsset(Database& db, Id albumId, Id assetId);
 // Moves a member to `position` (0..size-1), shifting those between by one.
 // REQUIRES: a member; position within 0..albumSize-1.
 Status moveAlbumAsset(Database& db, Id albumId, Id assetId, std::int64_t position);
+// The album's members in order (trashed ones included: they keep their place).
+Result<std::vector<Id>> albumAssetIds(Database& db, Id albumId);
 // The albums an asset is in (for removing it from all of them).
 Result<std::vector<Id>> albumsContaining(Database& db, Id assetId);
 

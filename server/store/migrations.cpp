@@ -433,6 +433,21 @@ CREATE TABLE album_assets (
 CREATE INDEX album_assets_by_position ON album_assets(album_id, position);
 CREATE INDEX album_assets_by_asset ON album_assets(asset_id);
 )sql",
+        // (appended by h/syncops) client-chosen ids for what a sync client creates offline (an
+        // album, a region), and the HLC of the last sync write or delete of each, so an older op
+        // arriving later loses (docs/protocol.md §4).
+        R"sql(
+CREATE TABLE sync_client_ids (
+    account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,        -- 'album' | 'annotation'
+    client_id   TEXT NOT NULL,        -- the client's UUID
+    entity_id   INTEGER NOT NULL,     -- the server's id (the entity may be gone: a tombstone)
+    hlc         INTEGER NOT NULL,     -- the last write or delete through sync
+    deleted     INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+    PRIMARY KEY (account_id, kind, client_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX sync_client_ids_by_entity ON sync_client_ids(kind, entity_id);
+)sql",
     };
     return all;
 }

@@ -202,4 +202,67 @@ Status setFieldStamp(Database& db, std::string_view entity, Id id, std::string_v
     return q.run();
 }
 
+Result<std::optional<ClientId>> clientIdOf(Database& db, Id account, std::string_view kind, std::string_view clientId) {
+    auto q = db.prepare("SELECT entity_id, hlc, deleted FROM sync_client_ids "
+                        "WHERE account_id = ?1 AND kind = ?2 AND client_id = ?3");
+    q.bind(1, account).bind(2, kind).bind(3, clientId);
+    auto row = q.step();
+    if (!row)
+        return row.status();
+    if (!*row)
+        return std::optional<ClientId>();
+    return std::optional<ClientId>(
+        ClientId{std::string(clientId), q.int64(0), static_cast<std::uint64_t>(q.int64(1)), q.int64(2) != 0});
+}
+
+Result<std::optional<std::string>> clientIdOfEntity(Database& db, std::string_view kind, Id entityId) {
+    auto q = db.prepare("SELECT client_id FROM sync_client_ids WHERE kind = ?1 AND entity_id = ?2");
+    q.bind(1, kind).bind(2, entityId);
+    auto row = q.step();
+    if (!row)
+        return row.status();
+    if (!*row)
+        return std::optional<std::string>();
+    return std::optional<std::string>(q.text(0));
+}
+
+Status setClientId(Database& db, Id account, std::string_view kind, const ClientId& id) {
+    auto q = db.prepare("INSERT INTO sync_client_ids (account_id, kind, client_id, entity_id, hlc, deleted) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (account_id, kind, client_id) DO UPDATE SET "
+                        "entity_id = excluded.entity_id, hlc = excluded.hlc, deleted = excluded.deleted");
+    q.bind(1, account)
+        .bind(2, kind)
+        .bind(3, id.clientId)
+        .bind(4, id.entityId)
+        .bind(5, static_cast<std::int64_t>(id.hlc))
+        .bind(6, id.deleted ? 1 : 0);
+    return q.run();
+}
+
+namespace {
+Result<std::vector<Id>> idList(Query& q) {
+    std::vector<Id> out;
+    for (;;) {
+        auto row = q.step();
+        if (!row)
+            return row.status();
+        if (!*row)
+            return out;
+        out.push_back(q.int64(0));
+    }
+}
+} // namespace
+
+Result<std::vector<Id>> ownedAlbumIds(Database& db, Id account, Id after, int limit) {
+    auto q = db.prepare("SELECT id FROM albums WHERE owner_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
+    q.bind(1, account).bind(2, after).bind(3, limit);
+    return idList(q);
+}
+
+Result<std::vector<Id>> ownedAnnotationIds(Database& db, Id account, Id after, int limit) {
+    auto q = db.prepare("SELECT id FROM annotations WHERE owner_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
+    q.bind(1, account).bind(2, after).bind(3, limit);
+    return idList(q);
+}
+
 } // namespace pinhole::server::store

@@ -64,4 +64,22 @@ Result<std::uint64_t> latestOpStamp(Database& db, Id account, Id subject, const 
 Result<std::map<std::string, std::uint64_t>> fieldStamps(Database& db, std::string_view entity, Id id);
 Status setFieldStamp(Database& db, std::string_view entity, Id id, std::string_view field, std::uint64_t hlc);
 
+// Client-chosen ids (docs/protocol.md §3.2): `kind` "album" or "annotation".
+struct ClientId {
+    std::string clientId;
+    Id entityId = 0;
+    std::uint64_t hlc = 0; // the last sync write or delete
+    bool deleted = false;  // the entity was deleted (through sync or not)
+};
+Result<std::optional<ClientId>> clientIdOf(Database& db, Id account, std::string_view kind, std::string_view clientId);
+// The client id an entity was created under, if any.
+Result<std::optional<std::string>> clientIdOfEntity(Database& db, std::string_view kind, Id entityId);
+// Inserts or replaces the mapping of (account, kind, clientId).
+Status setClientId(Database& db, Id account, std::string_view kind, const ClientId& id);
+
+// The snapshot's album and annotation lists, ascending id after `after`: the account's albums,
+// and the annotations on its assets.
+Result<std::vector<Id>> ownedAlbumIds(Database& db, Id account, Id after, int limit);
+Result<std::vector<Id>> ownedAnnotationIds(Database& db, Id account, Id after, int limit);
+
 } // namespace pinhole::server::store

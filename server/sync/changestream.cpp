@@ -24,6 +24,8 @@ std::string_view entityKindName(EntityKind kind) {
     case EntityKind::Post: return "post";
     case EntityKind::Comment: return "comment";
     case EntityKind::Like: return "like";
+    case EntityKind::Album: return "album";
+    case EntityKind::Annotation: return "annotation";
     }
     return "unknown";
 }
@@ -31,7 +33,8 @@ std::string_view entityKindName(EntityKind kind) {
 namespace {
 
 // The snapshot's phases, in the order that puts parents before children.
-enum SnapshotPhase : int { kSelf, kRelated, kAssets, kPosts, kComments, kLikes, kDone };
+// Albums and annotations came later: their phases follow the likes (a cursor's phase is a number).
+enum SnapshotPhase : int { kSelf, kRelated, kAssets, kPosts, kComments, kLikes, kAlbums, kAnnotations, kDone };
 
 // Builds one page for one account on one connection, inside the caller's read transaction.
 class PageBuilder {
@@ -59,6 +62,8 @@ public:
     //   follow*, block.*    between me and another: that account, then our relationship; a new
     //                       follow of mine also brings their newest posts (kBackfillPosts)
     //   account.updated     me or someone I follow: the account
+    //   album.*             mine: the album with its members in order (a tombstone if gone)
+    //   annotation.changed  on my asset: the annotation (a tombstone if gone)
     Status changesOf(const store::Event& e, std::vector<Change>& out) {
         switch (e.type) {
         case EventType::AssetCreated:
@@ -69,14 +74,20 @@ public:
             if (e.actorId == m_me && e.subjectId)
                 return assetChange(*e.subjectId, out);
             return Status::ok();
-        // Albums and annotations are not in the stream yet (docs/protocol.md: reserved kinds).
         case EventType::AlbumCreated:
         case EventType::AlbumUpdated:
         case EventType::AlbumDeleted:
         case EventType::AlbumAssetsChanged:
-        case EventType::AnnotationChanged:
-        case EventType::AnnotationOperationCommitted:
+            if (e.actorId == m_me && e.subjectId)
+                return albumChange(*e.subjectId, out);
             return Status::ok();
+        case EventType::AnnotationChanged:
+            if (e.accountId == m_me && e.subjectId)
+                return annotationChange(*e.subjectId, out);
+            return Status::ok();
+        // A committed batch (an XMP import, an auto-tagger) is not sent per annotation yet: the
+        // annotations it replaced have no tombstone to send. A reset brings them.
+        case EventType::AnnotationOperationCommitted: return Status::ok();
         case EventType::StatusCreated: {
             if (!e.statusId)
                 return Status::ok();
@@ -235,6 +246,21 @@ public:
             finish(likes->size(), static_cast<std::size_t>(n));
             return Status::ok();
         }
+        case kAlbums:
+        case kAnnotations: {
+            auto ids = phase == kAlbums ? store::ownedAlbumIds(m_db, m_me, after, room)
+                                        : store::ownedAnnotationIds(m_db, m_me, after, room);
+            if (!ids)
+                return ids.status();
+            for (Id id : *ids) {
+                std::vector<Change> group;
+                PINHOLE_TRY(phase == kAlbums ? albumChange(id, group) : annotationChange(id, group));
+                groups.push_back(std::move(group));
+                groupIds.push_back(id);
+            }
+            finish(ids->size(), static_cast<std::size_t>(room));
+            return Status::ok();
+        }
         default: next = Snapshot{kDone, 0}; return Status::ok();
         }
     }
@@ -281,6 +307,50 @@ private:
             return Status::ok();
         Change c{.kind = EntityKind::Asset, .id = id};
         c.asset = std::move(asset).value();
+        out.push_back(std::move(c));
+        return Status::ok();
+    }
+
+    Status albumChange(Id id, std::vector<Change>& out) {
+        auto album = store::albumById(m_db, id);
+        if (!album) {
+            if (album.status().code() != Code::NotFound)
+                return album.status();
+            out.push_back(tombstone(EntityKind::Album, id));
+            return Status::ok();
+        }
+        if (album->ownerId != m_me)
+            return Status::ok();
+        auto members = store::albumAssetIds(m_db, id);
+        if (!members)
+            return members.status();
+        auto clientId = store::clientIdOfEntity(m_db, "album", id);
+        if (!clientId)
+            return clientId.status();
+        Change c{.kind = EntityKind::Album, .id = id};
+        c.album = std::move(album).value();
+        c.albumAssetIds = std::move(members).value();
+        c.clientId = *clientId;
+        out.push_back(std::move(c));
+        return Status::ok();
+    }
+
+    Status annotationChange(Id id, std::vector<Change>& out) {
+        auto row = store::annotationById(m_db, id);
+        if (!row) {
+            if (row.status().code() != Code::NotFound)
+                return row.status();
+            out.push_back(tombstone(EntityKind::Annotation, id));
+            return Status::ok();
+        }
+        if (row->ownerId != m_me)
+            return Status::ok();
+        auto clientId = store::clientIdOfEntity(m_db, "annotation", id);
+        if (!clientId)
+            return clientId.status();
+        Change c{.kind = EntityKind::Annotation, .id = id};
+        c.annotation = std::move(row).value();
+        c.clientId = *clientId;
         out.push_back(std::move(c));
         return Status::ok();
     }

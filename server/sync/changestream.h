@@ -13,6 +13,8 @@
 #include "social/followservice.h"
 #include "social/statusservice.h"
 #include "store/accountstore.h"
+#include "store/albumstore.h"
+#include "store/annotationstore.h"
 #include "store/assetstore.h"
 #include "store/counterstore.h"
 #include "store/store.h"
@@ -25,7 +27,7 @@
 
 namespace pinhole::server::sync {
 
-enum class EntityKind { Account, Relationship, Asset, Post, Comment, Like };
+enum class EntityKind { Account, Relationship, Asset, Post, Comment, Like, Album, Annotation };
 std::string_view entityKindName(EntityKind kind);
 
 // One line of the stream: an upsert (the entity's whole current state, in the field its kind
@@ -40,7 +42,11 @@ struct Change {
     std::optional<store::Asset> asset;
     std::optional<social::StatusView> status; // Post, Comment
     std::int64_t likedAt = 0;                 // Like
-    std::string cursor;                       // the cursor after this line
+    std::optional<store::Album> album;        // Album, with its members in order:
+    std::vector<Id> albumAssetIds;
+    std::optional<store::AnnotationRow> annotation;
+    std::optional<std::string> clientId; // Album, Annotation: the id a sync client created it under
+    std::string cursor;                  // the cursor after this line
 };
 
 struct ChangePage {

@@ -6,11 +6,19 @@
 // Conflict rules (§4): per-field last-writer-wins by HLC for asset fields (sync_field_stamps);
 // likes are an add-wins set (an unlike older than the like it would remove is a conflict);
 // follow/unfollow last writer by HLC; an edit of something gone is a conflict with no state.
+// Albums: the name last-writer-wins by HLC, membership add-wins (a removal older than the latest
+// add of that asset is a conflict). Annotations: a tag is an add-wins set member named by its
+// label; a rating is the asset's one `rating` annotation, LWW; any other annotation (a region)
+// is named by a client-chosen UUID (store/syncstore.h sync_client_ids) and LWW per id, deletes
+// included (an older upsert does not bring a deleted one back).
 // Threading: stateless; callable from any handler thread.
 #pragma once
 
+#include "annotations/annotationservice.h"
 #include "core/ids.h"
 #include "core/status.h"
+#include "library/albumservice.h"
+#include "library/libraryservice.h"
 #include "media/library.h"
 #include "social/followservice.h"
 #include "social/statusservice.h"
@@ -54,8 +62,12 @@ std::string_view outcomeName(Outcome outcome);
 
 // The server's state an answer carries (`current`), by kind.
 struct CurrentState {
-    enum class Kind { None, Gone, Asset, Relationship, Like } kind = Kind::None;
+    enum class Kind { None, Gone, Asset, Relationship, Like, Album, Annotation } kind = Kind::None;
     std::optional<store::Asset> asset;
+    std::optional<store::Album> album;
+    std::optional<std::string> albumClientId;
+    std::vector<Id> albumAssetIds;
+    std::optional<store::AnnotationRow> annotation;
     std::optional<social::Relationship> relationship;
     bool liked = false;
 };
@@ -70,9 +82,16 @@ struct OpResult {
 
 class OpsService {
 public:
+    // The library's services (not owned; all set).
+    struct Services {
+        library::LibraryService* library = nullptr;
+        library::AlbumService* albums = nullptr;
+        annotations::AnnotationService* annotations = nullptr;
+    };
+
     OpsService(store::Store& store, social::StatusService& statuses, social::FollowService& follows,
-               media::MediaLibrary& media)
-        : m_store(store), m_statuses(statuses), m_follows(follows), m_media(media) {}
+               media::MediaLibrary& media, Services services)
+        : m_store(store), m_statuses(statuses), m_follows(follows), m_media(media), m_services(services) {}
 
     // Applies `ops` in order. Fails as a whole only for a transient failure (a database error):
     // the ops applied before it are remembered, so the client resends the batch.
@@ -85,6 +104,17 @@ private:
     Result<OpResult> deleteStatus(Id account, const Op& op, const char* idField);
     Result<OpResult> like(Id account, const Op& op, bool liked);
     Result<OpResult> follow(Id account, const Op& op, bool follows);
+    Result<OpResult> favourite(Id account, const Op& op, Id assetId, bool favourite);
+    Result<OpResult> trash(Id account, const Op& op, bool trashed);
+    Result<OpResult> album(Id account, const Op& op);
+    Result<OpResult> annotation(Id account, const Op& op, bool upsert);
+    Result<OpResult> rating(Id account, const Op& op, Id assetId, bool upsert);
+    Result<OpResult> tag(Id account, const Op& op, Id assetId, bool upsert);
+    Result<OpResult> byClientId(Id account, const Op& op, Id assetId, bool upsert);
+    // The album an op names: "album_id" a client UUID (sync_client_ids) or a server id; nullopt:
+    // it does not exist (any more). `clientId` is set to the UUID when one was given.
+    Result<std::optional<Id>> albumOf(Id account, const Op& op, std::optional<std::string>& clientId);
+    Result<OpResult> albumConflict(Id account, const Op& op, std::optional<Id> albumId);
     // An id field of the payload: a decimal id, or "op:<op_id>" of an applied op of `account`.
     Result<Id> idField(Id account, const Op& op, std::string_view name);
     store::AlsoInTransaction recorder(Id account, const Op& op);
@@ -95,6 +125,7 @@ private:
     social::StatusService& m_statuses;
     social::FollowService& m_follows;
     media::MediaLibrary& m_media;
+    Services m_services;
 };
 
 } // namespace pinhole::server::sync

@@ -209,7 +209,6 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
     f.homeFeed = std::make_unique<feed::HomeFeed>(*f.store, feed::FeedOptions::of(f.config));
     f.media->onEventsAppended([events = f.events.get()] { events->notify(); });
     f.changes = std::make_unique<sync::ChangeStream>(*f.store, *f.statuses);
-    f.syncOps = std::make_unique<sync::OpsService>(*f.store, *f.statuses, *f.follows, *f.media);
     f.annotations = std::make_unique<annotations::AnnotationService>(*f.store, *f.events);
     need(f.annotations->registerBuiltins(), "built-in schemas");
     // The trash's purge jobs are not run here (no handler): a trashed asset stays trashed.
@@ -217,6 +216,9 @@ ApiFixture::ApiFixture() : m_impl(new Impl) {
         *f.store, *f.events, *f.statuses, f.config.dataDir, std::chrono::seconds(f.config.trashRetentionSeconds),
         [](store::Database&, Id, std::int64_t, std::chrono::milliseconds) { return Status::ok(); });
     f.albums = std::make_unique<library::AlbumService>(*f.store, *f.events);
+    f.syncOps = std::make_unique<sync::OpsService>(
+        *f.store, *f.statuses, *f.follows, *f.media,
+        sync::OpsService::Services{f.library.get(), f.albums.get(), f.annotations.get()});
     f.ctx = std::make_unique<api::ApiContext>(
         api::ApiContext{f.config, "http://127.0.0.1:8470", *f.store, *f.accounts, *f.oauth, f.metrics, f.ready});
     f.ctx->jobQueue = f.jobs.get();

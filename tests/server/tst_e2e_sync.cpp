@@ -470,10 +470,10 @@ private slots:
     void refusedOperationsSayWhy_data() {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("album (not yet)") << "album.create"
-                                         << "unsupported kind";
-        QTest::newRow("annotation (not yet)") << "annotation.upsert"
-                                              << "unsupported kind";
+        QTest::newRow("album without its client id") << "album.create"
+                                                     << "album_id: a UUID is required";
+        QTest::newRow("annotation without its photo") << "annotation.upsert"
+                                                      << "asset_id: an id is required";
         QTest::newRow("made up") << "teleport"
                                  << "unknown kind";
         QTest::newRow("someone else's photo") << "post.create"

@@ -2,6 +2,7 @@
 // on assets, batch operations and search, over annotations/annotationservice.h.
 #include "annotations/xmpsidecar.h"
 #include "api/context.h"
+#include "api/pinhole/entities.h"
 #include "core/clock.h"
 #include "library/libraryservice.h"
 #include "media/xmp.h"
@@ -25,20 +26,7 @@ json::value timeOrNull(const std::optional<std::int64_t>& millis) {
     return millis ? json::value(isoTime(*millis)) : json::value(nullptr);
 }
 
-json::object annotationJson(const store::AnnotationRow& row) {
-    boost::system::error_code ec;
-    json::value payload = json::parse(row.payload, ec);
-    return json::object{{"id", idToString(row.id)},
-                        {"asset_id", idToString(row.assetId)},
-                        {"schema", row.schemaName},
-                        {"schema_version", row.schemaVersion},
-                        {"payload", ec ? json::value(json::object{}) : std::move(payload)},
-                        {"author_id", idToString(row.authorId)},
-                        {"writer", row.writer ? json::value(*row.writer) : json::value(nullptr)},
-                        {"revision", row.revision},
-                        {"created_at", isoTime(row.createdAt)},
-                        {"updated_at", isoTime(row.updatedAt)}};
-}
+using pinhole::annotationJson;
 
 json::array annotationsJson(const std::vector<store::AnnotationRow>& rows) {
     json::array out;
@@ -417,7 +405,6 @@ Result<http::Response> search(ApiContext& ctx, http::Request& request) {
     return response;
 }
 
-
 // --- XMP sidecars (annotations/xmpsidecar.h)
 
 Result<store::Asset> assetOf(ApiContext& ctx, std::optional<Id> viewer, const http::Request& request) {
@@ -454,11 +441,12 @@ Result<http::Response> putXmp(ApiContext& ctx, http::Request& request) {
     auto summary = annotations::importXmp(*ctx.annotations, *principal->accountId, *asset, request.body);
     if (!summary)
         return summary.status();
-    return jsonResponse(json::object{{"tags", summary->tags},
-                                     {"regions", summary->regions},
-                                     {"skipped_regions", summary->skippedRegions},
-                                     {"caption", summary->caption},
-                                     {"rating", summary->rating ? json::value(*summary->rating) : json::value(nullptr)}});
+    return jsonResponse(
+        json::object{{"tags", summary->tags},
+                     {"regions", summary->regions},
+                     {"skipped_regions", summary->skippedRegions},
+                     {"caption", summary->caption},
+                     {"rating", summary->rating ? json::value(*summary->rating) : json::value(nullptr)}});
 }
 
 } // namespace

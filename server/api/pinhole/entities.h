@@ -2,6 +2,7 @@
 #pragma once
 
 #include "store/albumstore.h"
+#include "store/annotationstore.h"
 #include "store/assetstore.h"
 
 #include <boost/json/object.hpp>
@@ -17,5 +18,7 @@ boost::json::object ownerAssetJson(const store::Asset& asset, const std::string&
 // or favourite — the picture, its size, its alt text and title.
 boost::json::object sharedAssetJson(const store::Asset& asset, const std::string& baseUrl);
 boost::json::object albumJson(const store::Album& album);
+// An annotation as the annotations API shows it (docs/api.md#annotations).
+boost::json::object annotationJson(const store::AnnotationRow& row);
 
 } // namespace pinhole::server::api::pinhole

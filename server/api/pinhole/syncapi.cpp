@@ -13,6 +13,25 @@ namespace {
 
 namespace json = boost::json;
 
+// An album with the id its sync client chose (null if made through the REST API) and its members
+// in order (docs/protocol.md §1).
+json::object albumState(const store::Album& album, const std::optional<std::string>& clientId,
+                        const std::vector<Id>& assetIds) {
+    json::object o = pinhole::albumJson(album);
+    o["client_id"] = clientId ? json::value(*clientId) : json::value(nullptr);
+    json::array ids;
+    for (Id id : assetIds)
+        ids.emplace_back(idToString(id));
+    o["asset_ids"] = std::move(ids);
+    return o;
+}
+
+json::object annotationState(const store::AnnotationRow& row, const std::optional<std::string>& clientId) {
+    json::object o = pinhole::annotationJson(row);
+    o["client_id"] = clientId ? json::value(*clientId) : json::value(nullptr);
+    return o;
+}
+
 json::value stateOf(const sync::Change& c, const std::string& baseUrl) {
     switch (c.kind) {
     case sync::EntityKind::Account: return mastodon::accountJson(*c.account, baseUrl, c.accountCounts);
@@ -21,6 +40,8 @@ json::value stateOf(const sync::Change& c, const std::string& baseUrl) {
     case sync::EntityKind::Post:
     case sync::EntityKind::Comment: return mastodon::statusJson(*c.status, baseUrl);
     case sync::EntityKind::Like: return json::object{{"status_id", idToString(c.id)}, {"created_at", c.likedAt}};
+    case sync::EntityKind::Album: return albumState(*c.album, c.clientId, c.albumAssetIds);
+    case sync::EntityKind::Annotation: return annotationState(*c.annotation, c.clientId);
     }
     return nullptr;
 }
@@ -73,6 +94,8 @@ json::value currentJson(const sync::CurrentState& current, const std::string& ba
     case Kind::Asset: return pinhole::ownerAssetJson(*current.asset, baseUrl);
     case Kind::Relationship: return mastodon::relationshipJson(*current.relationship);
     case Kind::Like: return json::object{{"liked", current.liked}};
+    case Kind::Album: return albumState(*current.album, current.albumClientId, current.albumAssetIds);
+    case Kind::Annotation: return annotationState(*current.annotation, std::nullopt);
     }
     return nullptr;
 }
