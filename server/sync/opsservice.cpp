@@ -940,9 +940,14 @@ Result<OpResult> OpsService::byClientId(Id account, const Op& op, Id assetId, bo
                 existing = std::move(row).value();
         }
     }
-    if (op.hlc <= stamp)
-        return withAnnotation(answer(op, Outcome::Conflict), existing);
     const bool client = isUuid(*text);
+    auto named = [&](OpResult r) {
+        if (client && r.current.annotation)
+            r.current.annotationClientId = *text;
+        return r;
+    };
+    if (op.hlc <= stamp)
+        return named(withAnnotation(answer(op, Outcome::Conflict), existing));
     auto also = [&, record = recorder(account, op)](bool deleted) {
         return [&, record, deleted](store::Database& db, std::int64_t subject) -> Status {
             if (client)
@@ -973,7 +978,7 @@ Result<OpResult> OpsService::byClientId(Id account, const Op& op, Id assetId, bo
                        : m_services.annotations->create(account, assetId, {schema, std::nullopt, *data}, also(false));
     if (!written)
         return written.status();
-    return withAnnotation(answer(op, Outcome::Applied), std::move(written).value());
+    return named(withAnnotation(answer(op, Outcome::Applied), std::move(written).value()));
 }
 
 } // namespace pinhole::server::sync

@@ -68,6 +68,7 @@ struct CurrentState {
     std::optional<std::string> albumClientId;
     std::vector<Id> albumAssetIds;
     std::optional<store::AnnotationRow> annotation;
+    std::optional<std::string> annotationClientId;
     std::optional<social::Relationship> relationship;
     bool liked = false;
 };

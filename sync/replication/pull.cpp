@@ -1,10 +1,13 @@
 #include "replication/pull.h"
 
 #include "core/digest.h"
+#include "library/library.h"
 
 #include <boost/json.hpp>
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <set>
 
 namespace json = boost::json;
@@ -42,6 +45,331 @@ Status mirrorDelete(store::Database& db, const std::string& kind, const std::str
     return db.prepare("DELETE FROM mirror WHERE kind = ? AND id = ?").bind(1, kind).bind(2, id).run();
 }
 
+// Whether an unsent local op (queued or sending) of `kind` matches: `where` is an SQL condition
+// on its payload (json_extract(payload, ...)), bound to `values` in order. An entity with unsent
+// edits keeps its local state for what they touch; the server's answer to them is an event that
+// sends the entity again (docs/protocol.md §4).
+Result<bool> pendingOp(store::Database& db, const std::string& kinds, const std::string& where,
+                       const std::vector<std::string>& values) {
+    auto q = db.prepare("SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending') AND kind IN (" + kinds +
+                        ") AND " + where);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        q.bind(static_cast<int>(i + 1), values[i]);
+    auto row = q.step();
+    if (!row)
+        return row.status();
+    return q.int64(0) > 0;
+}
+
+const json::value* path(const json::object& o, std::initializer_list<const char*> keys) {
+    const json::value* v = nullptr;
+    const json::object* at = &o;
+    for (const char* key : keys) {
+        if (!at)
+            return nullptr;
+        v = at->if_contains(key);
+        if (!v)
+            return nullptr;
+        at = v->is_object() ? &v->as_object() : nullptr;
+    }
+    return v;
+}
+
+std::optional<std::string> textAt(const json::object& o, std::initializer_list<const char*> keys) {
+    const json::value* v = path(o, keys);
+    if (!v || v->is_null())
+        return std::nullopt;
+    if (v->is_string())
+        return std::string(v->as_string());
+    if (v->is_number()) { // "2.8", "400": as people write them
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.4g", v->to_number<double>());
+        return std::string(buf);
+    }
+    return std::nullopt;
+}
+
+std::optional<double> numberAt(const json::object& o, std::initializer_list<const char*> keys) {
+    const json::value* v = path(o, keys);
+    if (!v || !v->is_number())
+        return std::nullopt;
+    return v->to_number<double>();
+}
+
+// ISO 8601 ("2024-05-01T14:03:22Z") to the EXIF form the library keeps ("2024:05:01 14:03:22").
+std::optional<std::string> exifTime(const std::optional<std::string>& iso) {
+    if (!iso || iso->size() < 19)
+        return std::nullopt;
+    std::string t = iso->substr(0, 19);
+    t[4] = ':';
+    t[7] = ':';
+    t[10] = ' ';
+    return t;
+}
+
+// What the server knows of a photo that the library shows: the favourite mark and the trash (unless
+// an unsent local edit of them waits), and the EXIF details the local import could not read.
+Status applyAssetDetails(store::Database& db, std::int64_t localId, const std::string& sha, const json::object& data) {
+    auto favouritePending = pendingOp(db, "'asset.update'",
+                                      "json_extract(payload, '$.asset_sha256') = ?1 AND "
+                                      "json_extract(payload, '$.set.favourite') IS NOT NULL",
+                                      {sha});
+    if (!favouritePending)
+        return favouritePending.status();
+    auto trashPending =
+        pendingOp(db, "'asset.trash', 'asset.restore'", "json_extract(payload, '$.asset_sha256') = ?1", {sha});
+    if (!trashPending)
+        return trashPending.status();
+    if (const auto* fav = data.if_contains("favourite"); fav && fav->is_bool() && !*favouritePending)
+        PINHOLE_TRY(
+            db.prepare("UPDATE assets SET favourite = ? WHERE id = ?").bind(1, fav->as_bool()).bind(2, localId).run());
+    if (const auto* trashed = data.if_contains("trashed_at"); trashed && !*trashPending)
+        PINHOLE_TRY(db.prepare("UPDATE assets SET trashed = ? WHERE id = ?")
+                        .bind(1, !trashed->is_null())
+                        .bind(2, localId)
+                        .run());
+    std::optional<int> orientation;
+    if (auto o = numberAt(data, {"orientation"}); o && *o >= 1 && *o <= 8)
+        orientation = static_cast<int>(*o);
+    std::optional<std::int64_t> width, height;
+    if (auto w = numberAt(data, {"width"}))
+        width = static_cast<std::int64_t>(*w);
+    if (auto h = numberAt(data, {"height"}))
+        height = static_cast<std::int64_t>(*h);
+    return db
+        .prepare(
+            "UPDATE assets SET orientation = coalesce(?, orientation), width = coalesce(width, ?), "
+            "height = coalesce(height, ?), taken_at = coalesce(taken_at, ?), "
+            "camera_make = coalesce(camera_make, ?), camera_model = coalesce(camera_model, ?), "
+            "lens = coalesce(lens, ?), exposure_time = coalesce(exposure_time, ?), "
+            "f_number = coalesce(f_number, ?), iso = coalesce(iso, ?), focal_length = coalesce(focal_length, ?), "
+            "latitude = coalesce(latitude, ?), longitude = coalesce(longitude, ?), thumbhash = coalesce(?, thumbhash), "
+            "mime_type = CASE WHEN mime_type = '' THEN coalesce(?, '') ELSE mime_type END WHERE id = ?")
+        .bind(1, orientation)
+        .bind(2, width)
+        .bind(3, height)
+        .bind(4, exifTime(textAt(data, {"taken_at"})))
+        .bind(5, textAt(data, {"camera", "make"}))
+        .bind(6, textAt(data, {"camera", "model"}))
+        .bind(7, textAt(data, {"camera", "lens"}))
+        .bind(8, textAt(data, {"exposure", "time"}))
+        .bind(9, textAt(data, {"exposure", "f_number"}))
+        .bind(10, textAt(data, {"exposure", "iso"}))
+        .bind(11, textAt(data, {"exposure", "focal_length"}))
+        .bind(12, numberAt(data, {"gps", "latitude"}))
+        .bind(13, numberAt(data, {"gps", "longitude"}))
+        .bind(14, textAt(data, {"placeholder", "hash"}))
+        .bind(15, textAt(data, {"variants", "original", "mime_type"}))
+        .bind(16, localId)
+        .run();
+}
+
+Result<std::optional<std::int64_t>> localAssetOf(store::Database& db, const std::string& serverId) {
+    auto q = db.prepare("SELECT id FROM assets WHERE server_id = ?");
+    q.bind(1, serverId);
+    auto row = q.step();
+    if (!row)
+        return row.status();
+    if (!*row)
+        return std::optional<std::int64_t>();
+    return std::optional<std::int64_t>(q.int64(0));
+}
+
+Result<std::optional<json::object>> mirrored(store::Database& db, const std::string& kind, const std::string& id) {
+    auto q = db.prepare("SELECT body FROM mirror WHERE kind = ? AND id = ?");
+    q.bind(1, kind).bind(2, id);
+    auto row = q.step();
+    if (!row)
+        return row.status();
+    if (!*row)
+        return std::optional<json::object>();
+    boost::system::error_code ec;
+    auto v = json::parse(q.text(0), ec);
+    if (ec || !v.is_object())
+        return std::optional<json::object>();
+    return std::optional<json::object>(std::move(v.as_object()));
+}
+
+// The local id of a server album or annotation: the client id it was created under, else the
+// server's id.
+std::string localIdOf(const json::object& data, const std::string& serverId) {
+    auto client = textAt(data, {"client_id"});
+    return client && !client->empty() ? *client : serverId;
+}
+
+// An album: its name (unless an unsent rename or create waits) and its members in the server's
+// order, with the unsent membership ops of this album replayed on top, in the order they were made.
+Status applyAlbum(store::Database& db, const std::string& serverId, const json::object& data) {
+    const std::string id = localIdOf(data, serverId);
+    const std::string name = stringField(data, "name");
+    auto namePending =
+        pendingOp(db, "'album.create', 'album.update'", "json_extract(payload, '$.album_id') = ?1", {id});
+    if (!namePending)
+        return namePending.status();
+    auto deletePending = pendingOp(db, "'album.delete'", "json_extract(payload, '$.album_id') = ?1", {id});
+    if (!deletePending)
+        return deletePending.status();
+    PINHOLE_TRY(db.prepare("INSERT INTO albums(id, name, name_hlc) VALUES (?1, ?2, 0) ON CONFLICT(id) DO UPDATE SET "
+                           "name = CASE WHEN ?3 THEN name ELSE excluded.name END, "
+                           "deleted = CASE WHEN ?4 THEN deleted ELSE 0 END")
+                    .bind(1, id)
+                    .bind(2, name)
+                    .bind(3, *namePending)
+                    .bind(4, *deletePending)
+                    .run());
+    std::vector<std::int64_t> order;
+    if (const auto* ids = data.if_contains("asset_ids"); ids && ids->is_array())
+        for (const auto& v : ids->as_array()) {
+            if (!v.is_string())
+                continue;
+            auto local = localAssetOf(db, std::string(v.as_string()));
+            if (!local)
+                return local.status();
+            if (*local && std::find(order.begin(), order.end(), **local) == order.end())
+                order.push_back(**local);
+        }
+    auto ops = db.prepare("SELECT o.kind, a.id, json_extract(o.payload, '$.position') FROM outbox o "
+                          "JOIN assets a ON a.sha256 = json_extract(o.payload, '$.asset_sha256') "
+                          "WHERE o.state IN ('queued', 'sending') AND o.kind IN ('album.add', 'album.remove', "
+                          "'album.move') AND json_extract(o.payload, '$.album_id') = ? ORDER BY o.seq");
+    ops.bind(1, id);
+    for (;;) {
+        auto row = ops.step();
+        if (!row)
+            return row.status();
+        if (!*row)
+            break;
+        const std::string kind = ops.text(0);
+        const std::int64_t asset = ops.int64(1);
+        auto at = std::find(order.begin(), order.end(), asset);
+        if (kind == "album.add" && at == order.end()) {
+            order.push_back(asset);
+        } else if (kind == "album.remove" && at != order.end()) {
+            order.erase(at);
+        } else if (kind == "album.move" && at != order.end()) {
+            order.erase(at);
+            const auto position =
+                std::min<std::size_t>(static_cast<std::size_t>(std::max<std::int64_t>(0, ops.int64(2))), order.size());
+            order.insert(order.begin() + static_cast<std::ptrdiff_t>(position), asset);
+        }
+    }
+    // Members not in the result are hidden (removed_hlc catches up with added_hlc); those in it
+    // are shown at their position.
+    PINHOLE_TRY(db.prepare("UPDATE album_assets SET removed_hlc = max(added_hlc, removed_hlc) WHERE album_id = ?")
+                    .bind(1, id)
+                    .run());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        PINHOLE_TRY(
+            db.prepare("INSERT INTO album_assets(album_id, asset_id, added_hlc, position) VALUES (?1, ?2, 1, ?3) "
+                       "ON CONFLICT(album_id, asset_id) DO UPDATE SET added_hlc = removed_hlc + 1, "
+                       "position = excluded.position")
+                .bind(1, id)
+                .bind(2, order[i])
+                .bind(3, static_cast<std::int64_t>(i))
+                .run());
+    return Status::ok();
+}
+
+Status deleteAlbum(store::Database& db, const std::string& serverId) {
+    auto body = mirrored(db, "album", serverId);
+    if (!body)
+        return body.status();
+    const std::string id = *body ? localIdOf(**body, serverId) : serverId;
+    return db.prepare("UPDATE albums SET deleted = 1 WHERE id = ?").bind(1, id).run();
+}
+
+// An annotation of one of my photos: a tag, a rating or a region shows in the library (unless an
+// unsent local edit of the same thing waits); any other schema stays in the mirror only.
+Status applyAnnotation(store::Database& db, const std::string& serverId, const json::object& data, bool deleted) {
+    const std::string schema = stringField(data, "schema");
+    auto asset = localAssetOf(db, stringField(data, "asset_id"));
+    if (!asset)
+        return asset.status();
+    if (!*asset)
+        return Status::ok();
+    std::string hash;
+    { // the statement is reset before anything below (which may apply a tag's old label) reuses it
+        auto sha = db.prepare("SELECT sha256 FROM assets WHERE id = ?");
+        sha.bind(1, **asset);
+        auto found = sha.step();
+        if (!found)
+            return found.status();
+        hash = sha.text(0);
+    }
+    const json::object empty;
+    const json::value* p = data.if_contains("payload");
+    const json::object& payload = p && p->is_object() ? p->as_object() : empty;
+    if (schema == "tag") {
+        const std::string label = stringField(payload, "label");
+        auto pending = pendingOp(db, "'annotation.upsert', 'annotation.delete'",
+                                 "json_extract(payload, '$.asset_sha256') = ?1 AND "
+                                 "json_extract(payload, '$.schema') = 'tag' AND "
+                                 "json_extract(payload, '$.data.label') = ?2",
+                                 {hash, label});
+        if (!pending)
+            return pending.status();
+        if (*pending || label.empty())
+            return Status::ok();
+        if (deleted)
+            return db
+                .prepare("UPDATE tags SET removed_hlc = max(added_hlc, removed_hlc) WHERE asset_id = ? AND label = ?")
+                .bind(1, **asset)
+                .bind(2, label)
+                .run();
+        return db
+            .prepare("INSERT INTO tags(asset_id, label, added_hlc) VALUES (?, ?, 1) ON CONFLICT(asset_id, label) "
+                     "DO UPDATE SET added_hlc = max(added_hlc, removed_hlc + 1)")
+            .bind(1, **asset)
+            .bind(2, label)
+            .run();
+    }
+    if (schema == "rating") {
+        auto pending = pendingOp(db, "'annotation.upsert', 'annotation.delete'",
+                                 "json_extract(payload, '$.asset_sha256') = ?1 AND "
+                                 "json_extract(payload, '$.schema') = 'rating'",
+                                 {hash});
+        if (!pending)
+            return pending.status();
+        if (*pending)
+            return Status::ok();
+        const auto stars = numberAt(payload, {"value"});
+        const std::int64_t value =
+            deleted || !stars ? 0 : std::clamp<std::int64_t>(static_cast<std::int64_t>(*stars), 0, 5);
+        return db.prepare("UPDATE assets SET rating = ? WHERE id = ?").bind(1, value).bind(2, **asset).run();
+    }
+    if (schema == "region") {
+        const std::string id = localIdOf(data, serverId);
+        auto pending = pendingOp(db, "'annotation.upsert', 'annotation.delete'",
+                                 "json_extract(payload, '$.annotation_id') = ?1", {id});
+        if (!pending)
+            return pending.status();
+        if (*pending)
+            return Status::ok();
+        if (deleted)
+            return db.prepare("UPDATE regions SET deleted = 1 WHERE id = ?").bind(1, id).run();
+        std::string kind = stringField(payload, "kind");
+        static const std::set<std::string> kKinds = {"face", "pet", "object", "text"};
+        if (!kKinds.count(kind))
+            kind = "object";
+        return db
+            .prepare("INSERT INTO regions(id, asset_id, x, y, w, h, kind, label, hlc, created_at) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9) ON CONFLICT(id) DO UPDATE SET "
+                     "x = excluded.x, y = excluded.y, w = excluded.w, h = excluded.h, kind = excluded.kind, "
+                     "label = excluded.label, deleted = 0")
+            .bind(1, id)
+            .bind(2, **asset)
+            .bind(3, numberAt(payload, {"box", "x"}).value_or(0))
+            .bind(4, numberAt(payload, {"box", "y"}).value_or(0))
+            .bind(5, numberAt(payload, {"box", "w"}).value_or(0))
+            .bind(6, numberAt(payload, {"box", "h"}).value_or(0))
+            .bind(7, kind)
+            .bind(8, stringField(payload, "label"))
+            .bind(9, i64(wallMillis()))
+            .run();
+    }
+    return Status::ok();
+}
+
 // An asset of the account: the local one with these bytes learns its server id and caption.
 Status applyAsset(store::Database& db, const std::string& id, const json::object& data) {
     const std::string sha = stringField(data, "sha256");
@@ -54,12 +382,14 @@ Status applyAsset(store::Database& db, const std::string& id, const json::object
     if (!row)
         return row.status();
     if (!*row) {
-        return db.prepare("INSERT INTO assets(sha256, server_id, size, caption, imported_at) VALUES (?, ?, 0, ?, ?)")
-            .bind(1, sha)
-            .bind(2, id)
-            .bind(3, description)
-            .bind(4, i64(wallMillis()))
-            .run();
+        PINHOLE_TRY(
+            db.prepare("INSERT INTO assets(sha256, server_id, size, caption, imported_at) VALUES (?, ?, 0, ?, ?)")
+                .bind(1, sha)
+                .bind(2, id)
+                .bind(3, description)
+                .bind(4, i64(wallMillis()))
+                .run());
+        return applyAssetDetails(db, db.lastInsertRowId(), sha, data);
     }
     const std::int64_t localId = q.int64(0);
     // An unsent caption edit stays: the push sends it and the server decides by HLC (§4).
@@ -76,21 +406,22 @@ Status applyAsset(store::Database& db, const std::string& id, const json::object
                            "WHERE asset_id = ? AND state IN ('pending', 'uploading')")
                     .bind(1, localId)
                     .run());
-    return db
-        .prepare("UPDATE assets SET server_id = ?, trashed = 0, caption = CASE WHEN ? THEN caption ELSE ? END "
-                 "WHERE id = ?")
-        .bind(1, id)
-        .bind(2, keepCaption)
-        .bind(3, description)
-        .bind(4, localId)
-        .run();
+    PINHOLE_TRY(db.prepare("UPDATE assets SET server_id = ?, caption = CASE WHEN ? THEN caption ELSE ? END "
+                           "WHERE id = ?")
+                    .bind(1, id)
+                    .bind(2, keepCaption)
+                    .bind(3, description)
+                    .bind(4, localId)
+                    .run());
+    return applyAssetDetails(db, localId, sha, data);
 }
 
 Status applyChange(store::Database& db, const json::object& line, const LogSink& log) {
     const std::string kind = stringField(line, "kind");
     const std::string op = stringField(line, "op");
     const std::string id = stringField(line, "id");
-    static const std::set<std::string> kKnown = {"account", "relationship", "asset", "post", "comment", "like"};
+    static const std::set<std::string> kKnown = {"account", "relationship", "asset", "post",
+                                                 "comment", "like",         "album", "annotation"};
     if (!kKnown.count(kind)) {
         logTo(log, LogLevel::Debug, "pull_unknown_kind", kind); // later servers add kinds
         return Status::ok();
@@ -98,6 +429,15 @@ Status applyChange(store::Database& db, const json::object& line, const LogSink&
     if (op == "delete") {
         if (kind == "asset") // delete versus edit: the local copy goes to trash, recoverable
             PINHOLE_TRY(db.prepare("UPDATE assets SET trashed = 1 WHERE server_id = ?").bind(1, id).run());
+        if (kind == "album")
+            PINHOLE_TRY(deleteAlbum(db, id));
+        if (kind == "annotation") {
+            auto body = mirrored(db, "annotation", id);
+            if (!body)
+                return body.status();
+            if (*body)
+                PINHOLE_TRY(applyAnnotation(db, id, **body, true));
+        }
         if (kind == "post") {
             PINHOLE_TRY(db.prepare("DELETE FROM mirror WHERE kind = 'comment' AND "
                                    "json_extract(body, '$.in_reply_to_id') = ?")
@@ -112,6 +452,10 @@ Status applyChange(store::Database& db, const json::object& line, const LogSink&
         return Status(Code::Unavailable, "change stream: an upsert of " + kind + " " + id + " without data");
     if (kind == "asset")
         PINHOLE_TRY(applyAsset(db, id, data->as_object()));
+    if (kind == "album")
+        PINHOLE_TRY(applyAlbum(db, id, data->as_object()));
+    if (kind == "annotation")
+        PINHOLE_TRY(applyAnnotation(db, id, data->as_object(), false));
     if (kind == "relationship") {
         const auto* following = data->as_object().if_contains("following");
         if (following && following->is_bool() && !following->as_bool())
@@ -122,6 +466,14 @@ Status applyChange(store::Database& db, const json::object& line, const LogSink&
     return mirrorUpsert(db, kind, id, *data);
 }
 } // namespace
+
+Status applyServerChange(store::Database& db, const std::string& kind, const std::string& id, const json::value* data,
+                         const LogSink& log) {
+    json::object line{{"kind", kind}, {"op", data ? "upsert" : "delete"}, {"id", id}};
+    if (data)
+        line["data"] = *data;
+    return applyChange(db, line, log);
+}
 
 Result<bool> Puller::applyPage(const std::string& body, PullReport& report) {
     std::vector<json::object> lines;

@@ -8,7 +8,10 @@
 // SHA-256 (or adds a remote-only one) and its caption, unless a local caption edit is still
 // unsent (the push decides that by HLC, §4); a deleted asset goes to trash; everything else is
 // mirrored as the server sent it (table `mirror`), tombstones delete, and an unfollow drops
-// that account's posts. A `reset` line drops the mirror (never the outbox, uploads or the
+// that account's posts. An `album` (its name and members in order) and an `annotation` (a tag,
+// rating or region) update the library tables; an unsent local edit of the same thing keeps its
+// local state (and unsent album membership ops are replayed on top of the server's order) until
+// the push has sent it. A `reset` line drops the mirror (never the outbox, uploads or the
 // local library) in the same transaction as its page.
 //
 // Threading: one Puller per thread, with its own store connection and HTTP client.
@@ -19,10 +22,17 @@
 #include "net/http.h"
 #include "store/localstore.h"
 
+#include <boost/json/value.hpp>
+
 #include <functional>
 #include <string>
 
 namespace pinhole::sync {
+
+// Applies one change as the stream sends it (`data` null: a tombstone), inside the caller's
+// transaction. The push uses it for the server state a conflict answer carries.
+Status applyServerChange(store::Database& db, const std::string& kind, const std::string& id,
+                         const boost::json::value* data, const LogSink& log = {});
 
 struct PullReport {
     int requests = 0;

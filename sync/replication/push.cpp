@@ -1,6 +1,7 @@
 #include "replication/push.h"
 
 #include "core/digest.h"
+#include "replication/pull.h"
 
 #include <map>
 
@@ -113,6 +114,26 @@ Result<Pusher::Prepared> Pusher::prepare(const Operation& op, json::object& wire
 // §4 on this side: a caption that lost keeps its text as a conflict record; an edit of an asset
 // the server no longer has puts the local copy in trash.
 Status Pusher::resolveConflict(const Operation& op, const json::value& current) {
+    if (op.kind.rfind("album.", 0) == 0) {
+        // The server kept another state of the album, which made no event the stream would
+        // bring: apply it now. Gone: the album was deleted (delete versus edit: the delete wins).
+        if (current.is_object())
+            return applyServerChange(m_store.db(), "album", stringField(current.as_object(), "id"), &current, m_log);
+        boost::system::error_code ec;
+        auto payload = json::parse(op.payload, ec);
+        if (ec || !payload.is_object())
+            return Status::ok();
+        return m_store.db()
+            .prepare("UPDATE albums SET deleted = 1 WHERE id = ?")
+            .bind(1, stringField(payload.as_object(), "album_id"))
+            .run();
+    }
+    if (op.kind == "annotation.upsert" || op.kind == "annotation.delete") {
+        if (current.is_object())
+            return applyServerChange(m_store.db(), "annotation", stringField(current.as_object(), "id"), &current,
+                                     m_log);
+        return Status::ok(); // gone: its tombstone comes through the stream
+    }
     if (op.kind != "asset.update")
         return Status::ok(); // likes, follows: the stream brings the server's state
     boost::system::error_code ec;
@@ -263,11 +284,18 @@ Result<PushReport> Pusher::run(std::uint64_t now) {
             const std::string status = stringField(result, "status");
             if (status == "applied" || status == "already_applied") {
                 PINHOLE_TRY(outbox.markApplied(op.id, json::serialize(result), now));
+                // The server's annotation as written: remembered now, so a later change of it
+                // (a tag renamed through the REST API) knows what it replaces.
+                const auto* current = result.if_contains("current");
+                if (op.kind == "annotation.upsert" && current && current->is_object())
+                    PINHOLE_TRY(applyServerChange(m_store.db(), "annotation", stringField(current->as_object(), "id"),
+                                                  current, m_log));
                 ++report.applied;
             } else if (status == "conflict") {
                 const auto* current = result.if_contains("current");
-                PINHOLE_TRY(resolveConflict(op, current ? *current : json::value()));
+                // Answered first, so the state applied is not held back as an unsent edit.
                 PINHOLE_TRY(outbox.markApplied(op.id, json::serialize(result), now));
+                PINHOLE_TRY(resolveConflict(op, current ? *current : json::value()));
                 ++report.conflicts;
             } else {
                 std::string reason = stringField(result, "reason");

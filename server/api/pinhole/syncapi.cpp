@@ -95,7 +95,7 @@ json::value currentJson(const sync::CurrentState& current, const std::string& ba
     case Kind::Relationship: return mastodon::relationshipJson(*current.relationship);
     case Kind::Like: return json::object{{"liked", current.liked}};
     case Kind::Album: return albumState(*current.album, current.albumClientId, current.albumAssetIds);
-    case Kind::Annotation: return annotationState(*current.annotation, std::nullopt);
+    case Kind::Annotation: return annotationState(*current.annotation, current.annotationClientId);
     }
     return nullptr;
 }
