@@ -106,7 +106,7 @@ set(CPACK_DEBIAN_APP_PACKAGE_NAME pinhole)
 set(CPACK_DEBIAN_APP_PACKAGE_SECTION graphics)
 # The QML modules the app imports at run time (qml/, app/): dpkg-shlibdeps cannot see these.
 set(CPACK_DEBIAN_APP_PACKAGE_DEPENDS
-    "qml6-module-qtquick, qml6-module-qtquick-controls, qml6-module-qtquick-layouts, qml6-module-qtquick-templates, qml6-module-qtquick-window, qml6-module-qtqml-workerscript")
+    "qml6-module-qtquick, qml6-module-qtquick-controls, qml6-module-qtquick-layouts, qml6-module-qtquick-templates, qml6-module-qtquick-window, qml6-module-qtqml-workerscript, qml6-module-qtquick-dialogs")
 set(CPACK_DEBIAN_APP_DESCRIPTION "photo library and sharing app for Pinhole servers
 Pinhole is a self-hosted photo-sharing system. This package provides the
 desktop app (Qt Quick): a local photo library that works offline and syncs

@@ -1,22 +1,224 @@
-// The application window: Material style, light or dark following the system.
+// The application window: sign in first; afterwards straight into the library (online or not),
+// with Library / Albums / Uploads / Settings, a status bar, drag and drop of files and folders,
+// and the keyboard shortcuts. Material style, light or dark (or following the system).
 pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
+import QtQuick.Dialogs
+import QtQuick.Layouts
 import Pinhole
+import Pinhole.Core
 
 ApplicationWindow {
     id: window
     width: 1100
     height: 760
+    minimumWidth: 640
+    minimumHeight: 420
     visible: true
     title: qsTr("Pinhole")
-    Material.theme: Material.System
+    Material.theme: App.theme === App.Light ? Material.Light : App.theme === App.Dark ? Material.Dark : Material.System
     Material.accent: Material.DeepOrange
+
+    readonly property bool signedIn: App.account.ready && App.account.signedIn
+    readonly property var views: ["library", "albums", "uploads", "settings"]
+
+    Component.onCompleted: {
+        const g = App.windowGeometry()
+        if (g.width > 0 && g.height > 0) {
+            x = g.x; y = g.y; width = g.width; height = g.height
+        }
+        const last = window.views.indexOf(App.lastView)
+        tabs.currentIndex = last >= 0 ? last : 0
+    }
+    onClosing: App.saveWindowGeometry(Qt.rect(x, y, width, height))
+
+    function openImport() {
+        importDialog.open()
+    }
+    function show(view) {
+        stack.pop(null)
+        tabs.currentIndex = window.views.indexOf(view)
+    }
+    function openViewer(model, photoIndex) {
+        const viewer = Qt.createComponent("viewer/ViewerPage.qml")
+        if (viewer.status === Component.Ready)
+            stack.push(viewer, { model: model, currentIndex: photoIndex })
+    }
+
+    header: ToolBar {
+        visible: window.signedIn
+        Material.elevation: 1
+        RowLayout {
+            anchors.fill: parent
+            ToolButton {
+                visible: stack.depth > 1
+                text: "‹"
+                font.pixelSize: 22
+                onClicked: stack.pop()
+            }
+            TabBar {
+                id: tabs
+                objectName: "mainTabs"
+                Layout.fillWidth: true
+                onCurrentIndexChanged: App.lastView = window.views[currentIndex]
+                TabButton { text: qsTr("Library") }
+                TabButton { text: qsTr("Albums") }
+                TabButton { text: qsTr("Uploads") }
+                TabButton { text: qsTr("Settings") }
+            }
+            ToolButton {
+                text: qsTr("Import…")
+                onClicked: window.openImport()
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Import photos or folders (Ctrl+I)")
+            }
+        }
+    }
+
+    footer: StatusBar {
+        visible: window.signedIn
+        onShowUploads: window.show("uploads")
+        onShowSettings: window.show("settings")
+    }
 
     StackView {
         id: stack
+        objectName: "mainStack"
         anchors.fill: parent
-        initialItem: WelcomePage {}
+        visible: window.signedIn
+        initialItem: StackLayout {
+            currentIndex: tabs.currentIndex
+            LibraryPage {
+                id: libraryPage
+                photos: App.library
+                onOpenPhoto: photoIndex => window.openViewer(App.library, photoIndex)
+            }
+            AlbumsPage {
+                onOpenAlbum: (albumId, name) => stack.push(albumPage, { albumId: albumId, albumName: name })
+            }
+            UploadsPage {
+                onImportRequested: window.openImport()
+            }
+            SettingsPage {}
+        }
+    }
+
+    Component {
+        id: albumPage
+        LibraryPage {
+            id: albumView
+            required property string albumId
+            photos: App.albumPhotos(albumId)
+            onOpenPhoto: photoIndex => window.openViewer(albumView.photos, photoIndex)
+        }
+    }
+
+    SignInPage {
+        anchors.fill: parent
+        visible: App.account.ready && !App.account.signedIn
+    }
+    BusyIndicator {
+        anchors.centerIn: parent
+        running: !App.account.ready
+    }
+
+    DropArea {
+        anchors.fill: parent
+        enabled: window.signedIn
+        onEntered: drag => drag.accept(Qt.CopyAction)
+        onDropped: drop => {
+            if (drop.hasUrls) {
+                App.importer.importUrls(drop.urls)
+                drop.accept(Qt.CopyAction)
+            }
+        }
+        Rectangle {
+            anchors.fill: parent
+            visible: parent.containsDrag
+            color: Qt.alpha(window.Material.accent, 0.15)
+            border.color: window.Material.accent
+            border.width: 3
+            Label {
+                anchors.centerIn: parent
+                text: qsTr("Drop to import")
+                font.pixelSize: 28
+            }
+        }
+    }
+
+    FileDialog {
+        id: importDialog
+        title: qsTr("Import photos")
+        fileMode: FileDialog.OpenFiles
+        nameFilters: [qsTr("Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff *.JPG *.JPEG)"), qsTr("All files (*)")]
+        onAccepted: App.importer.importUrls(selectedFiles)
+    }
+
+    Popup {
+        id: toast
+        objectName: "toast"
+        property string text: ""
+        x: (window.width - width) / 2
+        y: window.height - height - 72
+        onOpened: toastTimer.restart()
+        Label { text: toast.text }
+        Timer { id: toastTimer; interval: 4000; onTriggered: toast.close() }
+        Connections {
+            target: App.importer
+            function onFinished() { toast.text = App.importer.summary; toast.open() }
+        }
+        Connections {
+            target: App
+            function onLastErrorChanged() { toast.text = App.lastError; toast.open() }
+        }
+    }
+
+    Shortcut { sequences: [StandardKey.SelectAll]; enabled: window.signedIn; onActivated: window.currentPhotos().selectAll() }
+ Shortcut {
+        sequences: [StandardKey.Delete]
+        enabled: window.signedIn && window.currentPhotos().selectedCount > 0
+        onActivated: window.currentPhotos().trashSelection()
+    }
+    Shortcut {
+        sequences: [StandardKey.Find]
+        enabled: window.signedIn
+        onActivated: {
+            if (stack.depth === 1)
+                window.show("library")
+            const page = stack.depth > 1 ? stack.currentItem : libraryPage
+            page.focusFilter()
+        }
+    }
+    Shortcut {
+        sequence: "Ctrl+T"
+        enabled: window.signedIn
+        onActivated: (stack.depth > 1 && stack.currentItem.openTagDialog ? stack.currentItem : libraryPage).openTagDialog()
+    }
+    Shortcut { sequence: "Ctrl+1"; enabled: window.signedIn; onActivated: window.show("library") }
+    Shortcut { sequence: "Ctrl+2"; enabled: window.signedIn; onActivated: window.show("albums") }
+    Shortcut { sequence: "Ctrl+3"; enabled: window.signedIn; onActivated: window.show("uploads") }
+    Shortcut { sequence: "Ctrl+4"; enabled: window.signedIn; onActivated: window.show("settings") }
+    Shortcut { sequence: "Ctrl+I"; enabled: window.signedIn; onActivated: window.openImport() }
+    Shortcut { sequences: ["Ctrl+=", StandardKey.ZoomIn]; onActivated: App.zoomThumbnails(1) }
+    Shortcut { sequences: ["Ctrl+-", StandardKey.ZoomOut]; onActivated: App.zoomThumbnails(-1) }
+    Shortcut { sequences: ["F11"]; onActivated: window.visibility = window.visibility === Window.FullScreen ? Window.Windowed : Window.FullScreen }
+    Shortcut { sequence: "Ctrl+Q"; context: Qt.ApplicationShortcut; onActivated: Qt.quit() }
+    Shortcut {
+        sequence: "Esc"
+        enabled: window.signedIn
+        onActivated: {
+            if (window.visibility === Window.FullScreen)
+                window.visibility = Window.Windowed
+            else if (stack.depth > 1)
+                stack.pop()
+            else
+                window.currentPhotos().clearSelection()
+        }
+    }
+
+    function currentPhotos() {
+        return stack.depth > 1 && stack.currentItem.photos ? stack.currentItem.photos : App.library
     }
 }
