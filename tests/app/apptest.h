@@ -47,8 +47,7 @@ template <typename T> T onLibraryThread(app::Session& session, std::function<T(s
     std::optional<T> result;
     QObject context;
     session.call<T>(std::move(task), &context, [&result](T r) { result = std::move(r); });
-    QTest::qWaitFor([&result] { return result.has_value(); }, 30'000);
-    if (!result)
+    if (!QTest::qWaitFor([&result] { return result.has_value(); }, 30'000))
         qWarning("onLibraryThread: the task did not answer in 30 s");
     return result ? std::move(*result) : T{};
 }
