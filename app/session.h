@@ -69,6 +69,10 @@ public:
     // snapshot to `done` on `context`'s thread. Also refreshes localPathOf's cache.
     void loadAssets(QObject* context, std::function<void(AssetSnapshot)> done);
 
+    // On the library thread, by every task that reads the whole library: refreshes
+    // localPathOf's cache (the image providers find files through it).
+    void rememberPaths(const std::vector<sync::LocalAsset>& assets);
+
     // For a change made through call() that the views must re-read (an import batch).
     void announceLibraryChanged() { emit libraryChanged(); }
 
@@ -103,8 +107,6 @@ signals:
 private:
     void post(std::function<void(sync::Engine&)> task);
     void deliver(std::function<void()> fn);
-    // On the library thread.
-    void rememberPaths(const std::vector<sync::LocalAsset>& assets);
 
     void scheduleRound(int delayMs); // sync thread
     void round();                    // sync thread

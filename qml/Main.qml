@@ -62,6 +62,10 @@ ApplicationWindow {
                 id: tabs
                 objectName: "mainTabs"
                 Layout.fillWidth: true
+                // On the tool bar's colour, like its buttons: the bar's own (light) background
+                // left the inactive tabs' light text unreadable.
+                background: null
+                Material.accent: "white"
                 onCurrentIndexChanged: App.lastView = window.views[currentIndex]
                 TabButton { text: qsTr("Library") }
                 TabButton { text: qsTr("Albums") }

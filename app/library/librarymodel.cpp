@@ -124,11 +124,12 @@ void LibraryModel::reload() {
     emit loadingChanged();
     const std::string albumId = m_albumId.toStdString();
     m_session->call<PhotoRows>(
-        [albumId, filter = m_filter.trimmed()](sync::Engine& engine) -> PhotoRows {
+        [session = m_session, albumId, filter = m_filter.trimmed()](sync::Engine& engine) -> PhotoRows {
             auto& library = engine.library();
             auto assets = library.assets();
             if (!assets)
                 return std::make_shared<const std::vector<PhotoRow>>();
+            session->rememberPaths(*assets);
             auto rows = photoRowsOf(*assets);
             if (!filter.isEmpty())
                 std::erase_if(rows, [&filter](const PhotoRow& r) {

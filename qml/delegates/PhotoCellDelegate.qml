@@ -36,6 +36,7 @@ Item {
         }
         Image {
             id: thumb
+            objectName: "photoThumb"
             anchors.fill: parent
             anchors.margins: cell.selected ? 8 : 0
             source: App.thumbnailUrl(cell.modelData.sha256)

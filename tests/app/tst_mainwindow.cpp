@@ -33,6 +33,16 @@ int countVisible(QQuickItem* root, const QString& name) {
     }
     return n;
 }
+// Every image under `root` with this objectName that has loaded (Image.Ready).
+int countLoaded(QQuickItem* root, const QString& name) {
+    int n = 0;
+    for (auto* child : root->childItems()) {
+        if (child->objectName() == name && child->property("status").toInt() == 1)
+            ++n;
+        n += countLoaded(child, name);
+    }
+    return n;
+}
 } // namespace
 
 class TestMainWindow : public QObject {
@@ -111,6 +121,8 @@ private slots:
         services.importer()->importPaths({folder});
         QTRY_COMPARE(services.library()->count(), 3);
         QTRY_COMPARE(countVisible(grid, "photoCell"), 3);
+        // Their thumbnails load from the imported files (the providers find them by hash).
+        QTRY_COMPARE(countLoaded(grid, "photoThumb"), 3);
         QTRY_VERIFY(!services.importer()->importing());
         QVERIFY(services.importer()->summary().contains("3 photos added"));
     }
