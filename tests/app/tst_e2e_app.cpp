@@ -86,26 +86,39 @@ private slots:
         QTest::qWait(1000); // thumbnails decode off the GUI thread; let them land for the picture
         QVERIFY(screenshot("library"));
 
-        // Tag the newest photo: the first cell, under the tab bar, the page's toolbar and the
-        // day header (the window is at the screen's top left with no window manager).
-        QVERIFY(run("xdotool", {"mousemove", "84", "230", "click", "1"}, m_env));
-        QVERIFY(run("xdotool", {"key", "ctrl+t"}, m_env));
-        QTest::qWait(300);
-        QVERIFY(run("xdotool", {"type", "sunset"}, m_env));
-        QVERIFY(run("xdotool", {"key", "Return"}, m_env));
-
-        // The newest photo (4 May) carries the tag on the server.
+        // The newest photo (4 May) is the one to tag.
         const auto assets = http.get("/api/pinhole/v1/assets?limit=50").json()["assets"].toArray();
         QString newest;
         for (const auto& a : assets)
             if (a.toObject()["taken_at"].toString().startsWith("2024-05-04"))
                 newest = a.toObject()["id"].toString();
         QVERIFY2(!newest.isEmpty(), "no asset taken on 4 May");
-        QTRY_VERIFY_WITH_TIMEOUT(
-            http.get("/api/pinhole/v1/assets/" + newest + "/annotations?schema=tag").body.contains("sunset"), 60'000);
+        const auto tagged = [&] {
+            return http.get("/api/pinhole/v1/assets/" + newest + "/annotations?schema=tag").body.contains("sunset");
+        };
 
+        // Tag it through the UI: the first cell, under the tab bar, the page's toolbar and the
+        // day header (the window is at the screen's top left with no window manager), then
+        // Ctrl+T, the tag and Return. Keys typed before the tag field has opened are lost on a
+        // loaded machine, and X gives no event for "the popup is open", so the whole gesture is
+        // tried again (a bounded number of times) until the server has the tag; the same label
+        // twice is still one tag.
+        for (int attempt = 0; attempt < 5 && !tagged(); ++attempt) {
+            QVERIFY(run("xdotool", {"mousemove", "84", "230", "click", "1"}, m_env));
+            QVERIFY(run("xdotool", {"key", "ctrl+t"}, m_env));
+            QVERIFY(run("xdotool", {"type", "--delay", "50", "sunset"}, m_env));
+            QVERIFY(run("xdotool", {"key", "Return"}, m_env));
+            if (QTest::qWaitFor(tagged, 15'000))
+                break;
+        }
+        QVERIFY2(tagged(), "the tag typed in the app never reached the server");
+
+        // The Uploads tab (third of four across the tool bar) for the import's progress list.
+        // Esc leaves the tag field, then the viewer the click may have opened; Ctrl+3 shows it.
+        QVERIFY(run("xdotool", {"key", "Escape", "Escape", "Escape"}, m_env));
+        QVERIFY(run("xdotool", {"mousemove", "635", "23", "click", "1"}, m_env));
         QVERIFY(run("xdotool", {"key", "ctrl+3"}, m_env));
-        QTest::qWait(500);
+        QTest::qWait(500); // the page's transition, for the picture only
         QVERIFY(screenshot("import-progress"));
 
         QVERIFY(run("xdotool", {"key", "ctrl+q"}, m_env));
