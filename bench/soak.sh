@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# soak: a steady mixed load against one pinholed for SOAK_SECONDS (default 300) — photo uploads,
+# soak: a steady mixed load against one pinholed for SOAK_SECONDS (default 600: ten minutes) — photo uploads,
 # posts, comments, likes and unlikes, home feed reads and sync pulls, each route its own wrk
 # process (bench/soak.lua) paced to a fixed delay between requests — while the resident memory,
 # open file descriptors, thread count, WAL and database size of the server are sampled every
@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
-DURATION="${SOAK_SECONDS:-300}"
+DURATION="${SOAK_SECONDS:-600}"
 WINDOW="${SOAK_WINDOW_SECONDS:-30}"
 SAMPLE="${SOAK_SAMPLE_SECONDS:-5}"
 WARMUP="${SOAK_WARMUP_SECONDS:-60}"
