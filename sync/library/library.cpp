@@ -390,7 +390,11 @@ Status Library::removeTag(const std::string& sha256, const std::string& label) {
     return tx.commit();
 }
 
-Status Library::setCaption(const std::string& sha256, const std::string& text) {
+// One last-writer-wins field of an asset: the column and its stamp (`<column>_hlc`) set here and
+// the op that tells the server queued, in one transaction. `column` is one of ours, never input.
+template <class T>
+Status Library::setAssetField(const std::string& sha256, std::string_view column, const T& value, std::string_view kind,
+                              const std::string& payload) {
     auto& db = m_store.db();
     store::Transaction tx(db);
     PINHOLE_TRY(tx.status());
@@ -400,15 +404,20 @@ Status Library::setCaption(const std::string& sha256, const std::string& text) {
     auto hlc = stamp();
     if (!hlc)
         return hlc.status();
-    PINHOLE_TRY(db.prepare("UPDATE assets SET caption = ?, caption_hlc = ? WHERE id = ?")
-                    .bind(1, text)
+    const std::string c(column);
+    PINHOLE_TRY(db.prepare("UPDATE assets SET " + c + " = ?, " + c + "_hlc = ? WHERE id = ?")
+                    .bind(1, value)
                     .bind(2, i64(*hlc))
                     .bind(3, *assetId)
                     .run());
-    PINHOLE_TRY(enqueue(
-        "asset.update",
-        json::serialize(json::object{{"asset_sha256", sha256}, {"set", json::object{{"description", text}}}}), *hlc));
+    PINHOLE_TRY(enqueue(kind, payload, *hlc));
     return tx.commit();
+}
+
+Status Library::setCaption(const std::string& sha256, const std::string& text) {
+    return setAssetField(
+        sha256, "caption", text, "asset.update",
+        json::serialize(json::object{{"asset_sha256", sha256}, {"set", json::object{{"description", text}}}}));
 }
 
 Result<std::string> Library::post(const std::vector<std::string>& sha256s, const std::string& caption,
@@ -463,48 +472,18 @@ Status Library::unlike(const std::string& statusId) {
 Status Library::setRating(const std::string& sha256, int stars) {
     if (stars < 0 || stars > 5)
         return invalidArgument("rating: must be 0 to 5 stars");
-    auto& db = m_store.db();
-    store::Transaction tx(db);
-    PINHOLE_TRY(tx.status());
-    auto assetId = assetIdOf(sha256);
-    if (!assetId)
-        return assetId.status();
-    auto hlc = stamp();
-    if (!hlc)
-        return hlc.status();
-    PINHOLE_TRY(db.prepare("UPDATE assets SET rating = ?, rating_hlc = ? WHERE id = ?")
-                    .bind(1, stars)
-                    .bind(2, i64(*hlc))
-                    .bind(3, *assetId)
-                    .run());
     // A rating is the asset's one annotation of the `rating` schema; 0 stars removes it.
     json::object payload{{"asset_sha256", sha256}, {"schema", "rating"}};
     if (stars > 0)
         payload["data"] = json::object{{"value", stars}};
-    PINHOLE_TRY(enqueue(stars > 0 ? "annotation.upsert" : "annotation.delete", json::serialize(payload), *hlc));
-    return tx.commit();
+    return setAssetField(sha256, "rating", stars, stars > 0 ? "annotation.upsert" : "annotation.delete",
+                         json::serialize(payload));
 }
 
 Status Library::setFavourite(const std::string& sha256, bool favourite) {
-    auto& db = m_store.db();
-    store::Transaction tx(db);
-    PINHOLE_TRY(tx.status());
-    auto assetId = assetIdOf(sha256);
-    if (!assetId)
-        return assetId.status();
-    auto hlc = stamp();
-    if (!hlc)
-        return hlc.status();
-    PINHOLE_TRY(db.prepare("UPDATE assets SET favourite = ?, favourite_hlc = ? WHERE id = ?")
-                    .bind(1, favourite)
-                    .bind(2, i64(*hlc))
-                    .bind(3, *assetId)
-                    .run());
-    PINHOLE_TRY(enqueue(
-        "asset.update",
-        json::serialize(json::object{{"asset_sha256", sha256}, {"set", json::object{{"favourite", favourite}}}}),
-        *hlc));
-    return tx.commit();
+    return setAssetField(
+        sha256, "favourite", favourite, "asset.update",
+        json::serialize(json::object{{"asset_sha256", sha256}, {"set", json::object{{"favourite", favourite}}}}));
 }
 
 Status Library::writeRegion(const std::string& sha256, const Region& region, bool isNew) {
@@ -663,23 +642,8 @@ Status Library::moveInAlbum(const std::string& albumId, const std::string& sha25
 }
 
 Status Library::setTrashed(const std::string& sha256, bool trashed) {
-    auto& db = m_store.db();
-    store::Transaction tx(db);
-    PINHOLE_TRY(tx.status());
-    auto assetId = assetIdOf(sha256);
-    if (!assetId)
-        return assetId.status();
-    auto hlc = stamp();
-    if (!hlc)
-        return hlc.status();
-    PINHOLE_TRY(db.prepare("UPDATE assets SET trashed = ?, trashed_hlc = ? WHERE id = ?")
-                    .bind(1, trashed)
-                    .bind(2, i64(*hlc))
-                    .bind(3, *assetId)
-                    .run());
-    PINHOLE_TRY(enqueue(trashed ? "asset.trash" : "asset.restore",
-                        json::serialize(json::object{{"asset_sha256", sha256}}), *hlc));
-    return tx.commit();
+    return setAssetField(sha256, "trashed", trashed, trashed ? "asset.trash" : "asset.restore",
+                         json::serialize(json::object{{"asset_sha256", sha256}}));
 }
 
 Status Library::trash(const std::string& sha256) {

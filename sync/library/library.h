@@ -139,6 +139,9 @@ private:
     Result<std::uint64_t> stamp();
     Status enqueue(std::string_view kind, const std::string& payload, std::uint64_t hlc);
     Result<std::int64_t> assetIdOf(const std::string& sha256);
+    template <class T>
+    Status setAssetField(const std::string& sha256, std::string_view column, const T& value, std::string_view kind,
+                         const std::string& payload);
     Result<std::string> ensureAlbum(const std::string& name);
     Status addMembership(const std::string& albumId, std::int64_t assetId, const std::string& sha256);
     // All assets (sha256 null), or the one with these bytes.
