@@ -132,13 +132,12 @@ void Session::edit(std::function<sync::Status(sync::Engine&)> task) {
 void Session::loadAssets(QObject* context, std::function<void(AssetSnapshot)> done) {
     call<AssetSnapshot>(
         [this](sync::Engine& engine) -> AssetSnapshot {
-            auto assets = engine.library().assets();
+            auto assets = readLibrary(engine);
             if (!assets) {
                 qCWarning(lcSync).noquote()
                     << "reading the library:" << QString::fromStdString(assets.status().message());
                 return std::make_shared<const std::vector<sync::LocalAsset>>();
             }
-            rememberPaths(*assets);
             return std::make_shared<const std::vector<sync::LocalAsset>>(std::move(*assets));
         },
         context, std::move(done));
@@ -209,6 +208,13 @@ void Session::round() {
         emit syncFinished(ok, unreachable, error);
         emit statusChanged();
     });
+}
+
+sync::Result<std::vector<sync::LocalAsset>> Session::readLibrary(sync::Engine& engine) {
+    auto assets = engine.library().assets();
+    if (assets)
+        rememberPaths(*assets);
+    return assets;
 }
 
 void Session::rememberPaths(const std::vector<sync::LocalAsset>& assets) {

@@ -69,9 +69,9 @@ public:
     // snapshot to `done` on `context`'s thread. Also refreshes localPathOf's cache.
     void loadAssets(QObject* context, std::function<void(AssetSnapshot)> done);
 
-    // On the library thread, by every task that reads the whole library: refreshes
-    // localPathOf's cache (the image providers find files through it).
-    void rememberPaths(const std::vector<sync::LocalAsset>& assets);
+    // On the library thread: every asset (Library::assets()), refreshing localPathOf's cache on
+    // the way (the image providers find files through it). The one way tasks read the library.
+    sync::Result<std::vector<sync::LocalAsset>> readLibrary(sync::Engine& engine);
 
     // For a change made through call() that the views must re-read (an import batch).
     void announceLibraryChanged() { emit libraryChanged(); }
@@ -107,6 +107,7 @@ signals:
 private:
     void post(std::function<void(sync::Engine&)> task);
     void deliver(std::function<void()> fn);
+    void rememberPaths(const std::vector<sync::LocalAsset>& assets); // library thread
 
     void scheduleRound(int delayMs); // sync thread
     void round();                    // sync thread

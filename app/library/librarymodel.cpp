@@ -126,10 +126,9 @@ void LibraryModel::reload() {
     m_session->call<PhotoRows>(
         [session = m_session, albumId, filter = m_filter.trimmed()](sync::Engine& engine) -> PhotoRows {
             auto& library = engine.library();
-            auto assets = library.assets();
+            auto assets = session->readLibrary(engine);
             if (!assets)
                 return std::make_shared<const std::vector<PhotoRow>>();
-            session->rememberPaths(*assets);
             auto rows = photoRowsOf(*assets);
             if (!filter.isEmpty())
                 std::erase_if(rows, [&filter](const PhotoRow& r) {
