@@ -209,6 +209,9 @@ void ComposerModel::loadVocabulary() {
         [this](Vocabulary v) {
             m_hashtags = std::move(v.hashtags);
             m_accounts = std::move(v.accounts);
+            // The user may have begun a word before the vocabulary arrived.
+            if (!m_completionKind.isEmpty())
+                m_suggestions.setTags(m_completionKind == QLatin1String("#") ? m_hashtags : m_accounts);
         });
 }
 

@@ -37,7 +37,7 @@ Page {
             ToolButton {
                 text: qsTr("Refresh")
                 onClicked: {
-                    App.session.syncNow()
+                    App.status.syncNow()
                     App.feed.reload()
                 }
             }
@@ -87,14 +87,13 @@ Page {
                 onHashtagClicked: tag => App.feed.hashtag = tag
             }
         }
-        footer: Item {
-            width: list.width
-            height: App.feed.loading && list.count > 0 ? 64 : 0
-            BusyIndicator {
-                anchors.centerIn: parent
-                running: App.feed.loading && list.count > 0
-            }
-        }
+    }
+    // The next page being read (not the list's footer: a bound component there cannot be
+    // instantiated by the view in Qt 6.4).
+    BusyIndicator {
+        anchors.bottom: parent.bottom
+        anchors.horizontalCenter: parent.horizontalCenter
+        running: App.feed.loading && list.count > 0 && list.atYEnd
     }
 
     ColumnLayout {

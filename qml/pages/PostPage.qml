@@ -13,6 +13,8 @@ Page {
     objectName: "postPage"
     required property string postId
     readonly property ThreadModel thread: App.social.openThread(postId)
+    readonly property var post: page.thread.post
+    readonly property bool hasPost: page.post.postId !== undefined
     signal hashtagClicked(string hashtag)
 
     function close() {
@@ -20,71 +22,71 @@ Page {
             page.StackView.view.pop()
     }
 
-    ListView {
-        id: list
+    // One flickable column, the post then its comments (a ListView's header cannot hold a bound
+    // component in Qt 6.4; a post has tens of comments, not thousands).
+    Flickable {
+        id: flick
         objectName: "commentList"
         anchors.top: parent.top
         anchors.bottom: composer.top
         anchors.left: parent.left
         anchors.right: parent.right
         clip: true
-        model: page.thread
+        contentHeight: column.implicitHeight + 32
         ScrollBar.vertical: ScrollBar {}
-        header: Item {
-            width: list.width
-            height: page.thread.post.postId !== undefined ? post.implicitHeight + 32 : 0
+
+        ColumnLayout {
+            id: column
+            y: 16
+            width: Math.min(flick.width - 32, 640)
+            x: (flick.width - width) / 2
+            spacing: 4
+
             PostDelegate {
-                id: post
-                visible: page.thread.post.postId !== undefined
-                y: 16
-                width: Math.min(parent.width - 32, 640)
-                anchors.horizontalCenter: parent.horizontalCenter
+                visible: page.hasPost
+                Layout.fillWidth: true
+                Layout.bottomMargin: 12
                 showsThread: true
-                postId: page.thread.post.postId ?? ""
-                authorName: page.thread.post.authorName ?? ""
-                authorHandle: page.thread.post.authorHandle ?? ""
-                avatarUrl: page.thread.post.avatarUrl ?? ""
-                createdAt: page.thread.post.createdAt ?? ""
-                caption: page.thread.post.caption ?? ""
-                media: page.thread.post.media ?? []
-                likes: page.thread.post.likes ?? 0
-                comments: page.thread.post.comments ?? 0
-                likedByMe: page.thread.post.likedByMe ?? false
-                pending: page.thread.post.pending ?? false
-                pendingLike: page.thread.post.pendingLike ?? false
-                isMine: page.thread.post.isMine ?? false
-                visibility: page.thread.post.visibility ?? ""
+                postId: page.post.postId ?? ""
+                authorName: page.post.authorName ?? ""
+                authorHandle: page.post.authorHandle ?? ""
+                avatarUrl: page.post.avatarUrl ?? ""
+                createdAt: page.post.createdAt ?? ""
+                caption: page.post.caption ?? ""
+                media: page.post.media ?? []
+                likes: page.post.likes ?? 0
+                comments: page.post.comments ?? 0
+                likedByMe: page.post.likedByMe ?? false
+                pending: page.post.pending ?? false
+                pendingLike: page.post.pendingLike ?? false
+                isMine: page.post.isMine ?? false
+                visibility: page.post.visibility ?? ""
                 onHashtagClicked: tag => page.hashtagClicked(tag)
                 onDeleted: page.close()
             }
-        }
-        delegate: Item {
-            id: slot
-            required property var model
-            width: list.width
-            height: comment.implicitHeight
-            CommentDelegate {
-                id: comment
-                width: Math.min(slot.width - 32, 640)
-                anchors.horizontalCenter: parent.horizontalCenter
-                postId: slot.model.postId
-                authorName: slot.model.authorName
-                authorHandle: slot.model.authorHandle
-                createdAt: slot.model.createdAt
-                caption: slot.model.caption
-                pending: slot.model.pending
-                isMine: slot.model.isMine
-                onHashtagClicked: tag => page.hashtagClicked(tag)
+            Repeater {
+                model: page.thread
+                CommentDelegate {
+                    required property var model
+                    Layout.fillWidth: true
+                    postId: model.postId
+                    authorName: model.authorName
+                    authorHandle: model.authorHandle
+                    createdAt: model.createdAt
+                    caption: model.caption
+                    pending: model.pending
+                    isMine: model.isMine
+                    onHashtagClicked: tag => page.hashtagClicked(tag)
+                }
             }
-        }
-        footer: Label {
-            width: list.width
-            visible: list.count === 0 && !page.thread.gone && !page.thread.loading
-            height: visible ? implicitHeight + 24 : 0
-            horizontalAlignment: Text.AlignHCenter
-            verticalAlignment: Text.AlignVCenter
-            opacity: 0.7
-            text: qsTr("No comments yet.")
+            Label {
+                Layout.fillWidth: true
+                Layout.topMargin: 12
+                visible: page.hasPost && page.thread.count === 0 && !page.thread.loading
+                horizontalAlignment: Text.AlignHCenter
+                opacity: 0.7
+                text: qsTr("No comments yet.")
+            }
         }
     }
 
@@ -108,9 +110,9 @@ Page {
                 id: commentField
                 objectName: "commentField"
                 Layout.fillWidth: true
-                enabled: !(page.thread.post.pending ?? true)
-                placeholderText: (page.thread.post.pending ?? false) ? qsTr("Comments open once the post is sent")
-                                                                      : qsTr("Write a comment…")
+                enabled: page.hasPost && !page.post.pending
+                placeholderText: page.post.pending ? qsTr("Comments open once the post is sent")
+                                                   : qsTr("Write a comment…")
                 onAccepted: send.clicked()
             }
             Button {
