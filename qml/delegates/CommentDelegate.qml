@@ -28,7 +28,8 @@ ItemDelegate {
             Label {
                 Layout.fillWidth: true
                 text: "<b>" + comment.authorName.replace(/&/g, "&amp;").replace(/</g, "&lt;") + "</b>  "
-                      + (comment.pending ? qsTr("waiting to be sent") : comment.authorHandle + " · " + comment.createdAt)
+                      + (comment.pending ? qsTr("waiting to be sent")
+                                         : comment.authorHandle + (comment.createdAt.length > 0 ? " · " + comment.createdAt : ""))
                 textFormat: Text.StyledText
                 font.pixelSize: 13
                 elide: Text.ElideRight

@@ -27,14 +27,22 @@ Pane {
     required property string visibility
     // On the post's own page the comment button does not open it again.
     property bool showsThread: false
+    // The photos' area is 4:3 of the width, at most this tall (the post's page keeps room for
+    // its comments).
+    property real maxPhotoHeight: 480
 
     signal openPost(string postId)
     signal hashtagClicked(string hashtag)
     signal deleted()
 
     padding: 0
-    Material.elevation: 1
-    Material.background: Material.theme === Material.Dark ? "#262626" : "#ffffff"
+    // A drawn card rather than Material elevation, whose shadow needs shaders the software
+    // renderer (tests, remote desktops) does not have.
+    background: Rectangle {
+        radius: 8
+        color: post.Material.theme === Material.Dark ? "#262626" : "#ffffff"
+        border.color: post.Material.theme === Material.Dark ? "#3a3a3a" : "#dddddd"
+    }
 
     contentItem: ColumnLayout {
         spacing: 0
@@ -77,7 +85,7 @@ Pane {
                 }
                 Label {
                     text: post.pending ? qsTr("%1 · waiting to be sent").arg(post.authorHandle)
-                                       : post.authorHandle + " · " + post.createdAt
+                                       : post.authorHandle + (post.createdAt.length > 0 ? " · " + post.createdAt : "")
                               + (post.visibility === "private" ? qsTr(" · followers only")
                                  : post.visibility === "unlisted" ? qsTr(" · unlisted") : "")
                     opacity: 0.7
@@ -109,7 +117,7 @@ Pane {
             id: photos
             objectName: "postPhotos"
             Layout.fillWidth: true
-            Layout.preferredHeight: width * 0.75
+            Layout.preferredHeight: Math.min(width * 0.75, post.maxPhotoHeight)
             clip: true
             Rectangle {
                 anchors.fill: parent

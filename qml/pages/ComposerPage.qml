@@ -41,10 +41,12 @@ Page {
         anchors.margins: 16
         spacing: 24
 
+        // Fixed shares of the width: the long wrapped labels would otherwise ask for their whole
+        // text's width and push the caption off the window.
         ColumnLayout {
-            Layout.fillWidth: true
             Layout.fillHeight: true
-            Layout.preferredWidth: 3
+            Layout.preferredWidth: (page.width - 56) * 0.56
+            Layout.maximumWidth: Layout.preferredWidth
             spacing: 8
             Label {
                 text: qsTr("What your followers receive")
@@ -147,9 +149,9 @@ Page {
         }
 
         ColumnLayout {
-            Layout.fillWidth: true
             Layout.fillHeight: true
-            Layout.preferredWidth: 2
+            Layout.preferredWidth: (page.width - 56) * 0.44
+            Layout.maximumWidth: Layout.preferredWidth
             spacing: 12
             Label {
                 text: qsTr("Caption")
@@ -221,7 +223,8 @@ Page {
                     { value: "unlisted", text: qsTr("Unlisted: everyone with the link, not in public timelines") },
                     { value: "private", text: qsTr("Followers only") }
                 ]
-                currentIndex: indexOfValue(page.composer.visibility)
+                // The model's order; indexOfValue() is -1 until the model is set, blanking the box.
+                currentIndex: ["public", "unlisted", "private"].indexOf(page.composer.visibility)
                 onActivated: page.composer.visibility = currentValue
             }
             Label {

@@ -47,6 +47,7 @@ Page {
                 Layout.fillWidth: true
                 Layout.bottomMargin: 12
                 showsThread: true
+                maxPhotoHeight: Math.max(240, flick.height * 0.5)
                 postId: page.post.postId ?? ""
                 authorName: page.post.authorName ?? ""
                 authorHandle: page.post.authorHandle ?? ""
