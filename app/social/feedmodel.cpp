@@ -69,7 +69,8 @@ void FeedModel::reload() {
 }
 
 void FeedModel::refresh() {
-    if (!m_loaded) {
+    // An empty feed has no reading position to keep: what arrives is shown (and seen) at once.
+    if (!m_loaded || (m_topId == 0 && rowCount() == 0)) {
         reload();
         return;
     }

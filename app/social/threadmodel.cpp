@@ -31,8 +31,11 @@ void ThreadModel::setPostId(const QString& postId) {
 void ThreadModel::refresh() {
     if (!m_session || m_postId.isEmpty())
         return;
-    m_loading = true;
-    emit loadingChanged();
+    // Only the first read shows as loading; a re-read keeps what is shown until it answers.
+    if (m_post.isEmpty() && !m_gone && !m_loading) {
+        m_loading = true;
+        emit loadingChanged();
+    }
     m_session->call<ThreadRead>(
         [id = m_postId.toStdString()](sync::Engine& engine) {
             ThreadRead out;
@@ -49,8 +52,10 @@ void ThreadModel::refresh() {
         [this, asked = m_postId](ThreadRead r) {
             if (asked != m_postId)
                 return;
-            m_loading = false;
-            emit loadingChanged();
+            if (m_loading) {
+                m_loading = false;
+                emit loadingChanged();
+            }
             if (!r.error.empty())
                 return; // a failed read changes nothing on screen; the next refresh tries again
             if (!r.thread) {

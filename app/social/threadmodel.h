@@ -18,6 +18,7 @@ class ThreadModel : public PostListModel {
     QML_UNCREATABLE("Made by App.social.openThread(postId)")
     Q_PROPERTY(QString postId READ postId WRITE setPostId NOTIFY postIdChanged)
     Q_PROPERTY(QVariantMap post READ post NOTIFY postChanged)
+    // The first read has not answered yet.
     Q_PROPERTY(bool loading READ loading NOTIFY loadingChanged)
     Q_PROPERTY(bool gone READ gone NOTIFY postChanged)
 
