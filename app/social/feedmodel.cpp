@@ -55,7 +55,7 @@ FeedModel::Read readFeed(sync::Engine& engine, std::string cursor, int limit, co
 FeedModel::FeedModel(Session* session, QObject* parent) : PostListModel(parent), m_session(session) {}
 
 bool FeedModel::canFetchMore(const QModelIndex& parent) const {
-    return !parent.isValid() && m_loaded && !m_loading && !m_cursor.empty();
+    return !parent.isValid() && m_loaded && !m_fetching && !m_cursor.empty();
 }
 
 void FeedModel::fetchMore(const QModelIndex& parent) {
@@ -93,6 +93,9 @@ void FeedModel::read(Mode mode, std::string cursor, int limit) {
     if (!m_session)
         return;
     setLoading(true);
+    if (mode == Mode::More)
+        m_fetching = true;
+    ++m_reads;
     const int generation = m_generation;
     m_session->call<Read>(
         [cursor = std::move(cursor), limit, hashtag = m_hashtag, mode](sync::Engine& engine) {
@@ -100,14 +103,19 @@ void FeedModel::read(Mode mode, std::string cursor, int limit) {
         },
         this,
         [this, mode, generation](Read r) {
-            if (generation != m_generation)
+            --m_reads;
+            if (mode == Mode::More)
+                m_fetching = false;
+            if (generation != m_generation) {
+                setLoading(m_reads > 0);
                 return; // a reload was asked for since: its answer decides
+            }
             take(mode, std::move(r));
         });
 }
 
 void FeedModel::take(Mode mode, Read r) {
-    setLoading(false);
+    setLoading(m_reads > 0);
     const QString error = QString::fromStdString(r.error);
     if (error != m_error) {
         m_error = error;

@@ -5,7 +5,8 @@
 // without, and the derivative sizes the server makes; others' new posts are counted, not
 // inserted above what the user reads; a like made offline shows at once, survives a restart of
 // the app and reaches the server later; a comment the server refuses (its post was deleted
-// meanwhile) is reverted with a message. The slots run in order on one server and account.
+// meanwhile) is reverted with a message; older posts load page by page. The slots run in order
+// on one server and account.
 #include "app.h"
 #include "apptest.h"
 #include "socialfixture.h"
@@ -302,6 +303,28 @@ private slots:
         QTRY_VERIFY(thread->gone());
         QCOMPARE(thread->rowCount(), 0);
         QTRY_COMPARE(m_app->feed()->rowOf(m_postId), -1);
+    }
+
+    void theFeedLoadsOlderPostsAsTheViewScrolls() {
+        // No QAbstractItemModelTester here (the other slots have one): it calls fetchMore itself.
+        FeedModel* feed = m_app->feed();
+        // Bob (followed) posts more than a page.
+        for (int i = 0; i < FeedModel::kPageSize + 2; ++i)
+            QVERIFY(!m_fx->photoPost(m_bob, QString("Day %1").arg(i)).isEmpty());
+        m_app->session().syncNow();
+        QTRY_VERIFY_WITH_TIMEOUT(feed->newPosts() == FeedModel::kPageSize + 2, 60'000);
+        QSignalSpy reloaded(feed, &FeedModel::reloaded);
+        feed->reload();
+        QVERIFY(reloaded.wait(15'000));
+        QCOMPARE(feed->rowCount(), FeedModel::kPageSize);
+        QCOMPARE(feed->get(0)["text"].toString(), QString("Day %1").arg(FeedModel::kPageSize + 1));
+        QVERIFY(feed->canFetchMore({}));
+
+        // Bob's first post (before this test) and two more of today's: the end.
+        feed->fetchMore({});
+        QTRY_COMPARE(feed->rowCount(), FeedModel::kPageSize + 3);
+        QCOMPARE(feed->get(feed->rowCount() - 1)["text"].toString(), QString("From the boat #sea"));
+        QVERIFY(!feed->canFetchMore({}));
     }
 
 private:
