@@ -64,7 +64,10 @@ ApplicationWindow {
 
     header: ToolBar {
         visible: window.signedIn
-        Material.elevation: 1
+        // No elevation: its shadow is a shader effect, and under the software renderer (no GL:
+        // virtual machines, remote desktops, the tests' screenshots) the bar was then drawn
+        // without its colour, leaving the tabs' white text unreadable on white.
+        Material.elevation: 0
         RowLayout {
             anchors.fill: parent
             ToolButton {

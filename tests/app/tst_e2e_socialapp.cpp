@@ -4,7 +4,7 @@
 // removed" for the one with GPS), writes a caption and posts; the feed shows the post at once
 // and then as the server has it. Bob follows her, likes the post and comments; alice's feed
 // shows the like and the comment count, and the post's page the comment. Saves
-// build/screenshots/composer-preview.png, feed.png and post-comments.png.
+// build/screenshots/composer-preview.png, feed.png and post-comments.png (and -dark).
 #include "app.h"
 #include "apptest.h"
 #include "images/providers.h"
@@ -236,6 +236,10 @@ private slots:
         QVERIFY(comments);
         comments->setProperty("contentY", std::max(0.0, comments->property("contentHeight").toReal() - comments->height()));
         QVERIFY(screenshot(window, "post-comments"));
+        // The same page in the dark theme.
+        services.setTheme(app::App::Theme::Dark);
+        QVERIFY(screenshot(window, "post-comments-dark"));
+        services.setTheme(app::App::Theme::System);
         app::App::setInstance(nullptr);
     }
 
