@@ -49,23 +49,20 @@ QVariant ComposerModel::data(const QModelIndex& index, int role) const {
         return {};
     const Photo& p = m_photos[std::size_t(index.row())];
     switch (role) {
-    case Sha256Role:
-        return p.sha256;
-    case SizesRole:
-        return p.loaded ? derivativeSizes(p.upright) : QString();
-    case RemovedRole:
-        return p.loaded ? removedFor(p) : QStringList();
-    case PreviewRole:
-        return p.loaded ? previewFor(p) : QString();
-    case LoadedRole:
-        return p.loaded;
-    default:
-        return {};
+    case Sha256Role: return p.sha256;
+    case SizesRole: return p.loaded ? derivativeSizes(p.upright) : QString();
+    case RemovedRole: return p.loaded ? removedFor(p) : QStringList();
+    case PreviewRole: return p.loaded ? previewFor(p) : QString();
+    case LoadedRole: return p.loaded;
+    default: return {};
     }
 }
 
 QHash<int, QByteArray> ComposerModel::roleNames() const {
-    return {{Sha256Role, "sha256"}, {SizesRole, "sizes"}, {RemovedRole, "removed"}, {PreviewRole, "preview"},
+    return {{Sha256Role, "sha256"},
+            {SizesRole, "sizes"},
+            {RemovedRole, "removed"},
+            {PreviewRole, "preview"},
             {LoadedRole, "loaded"}};
 }
 
@@ -73,7 +70,8 @@ void ComposerModel::start(const QStringList& sha256s) {
     beginResetModel();
     m_photos.clear();
     for (const QString& sha : sha256s)
-        if (!sha.isEmpty() && std::none_of(m_photos.begin(), m_photos.end(), [&](const Photo& p) { return p.sha256 == sha; }))
+        if (!sha.isEmpty() &&
+            std::none_of(m_photos.begin(), m_photos.end(), [&](const Photo& p) { return p.sha256 == sha; }))
             m_photos.push_back({.sha256 = sha});
     endResetModel();
     emit countChanged();
@@ -176,7 +174,8 @@ void ComposerModel::loadVocabulary() {
             // Hashtags: the library's one-word tags and the hashtags of the posts in the local
             // feed; accounts: the people the mirror knows (followers, followed, feed authors).
             std::map<std::string, int> tags, people;
-            static const QRegularExpression oneWord(QStringLiteral("^\\w+$"), QRegularExpression::UseUnicodePropertiesOption);
+            static const QRegularExpression oneWord(QStringLiteral("^\\w+$"),
+                                                    QRegularExpression::UseUnicodePropertiesOption);
             if (auto counts = engine.library().tagCounts())
                 for (const auto& [label, n] : *counts)
                     if (oneWord.match(QString::fromStdString(label)).hasMatch())
@@ -198,7 +197,8 @@ void ComposerModel::loadVocabulary() {
             Vocabulary v;
             auto sorted = [](const std::map<std::string, int>& m) {
                 std::vector<std::pair<std::string, int>> out(m.begin(), m.end());
-                std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+                std::stable_sort(out.begin(), out.end(),
+                                 [](const auto& a, const auto& b) { return a.second > b.second; });
                 return out;
             };
             v.hashtags = sorted(tags);
@@ -252,7 +252,9 @@ QString ComposerModel::problem() const {
     if (m_photos.empty())
         return tr("Choose at least one photo in the library.");
     if (int(m_photos.size()) > kMaxPhotos)
-        return tr("A post can carry at most %1 photos; remove %2.").arg(kMaxPhotos).arg(int(m_photos.size()) - kMaxPhotos);
+        return tr("A post can carry at most %1 photos; remove %2.")
+            .arg(kMaxPhotos)
+            .arg(int(m_photos.size()) - kMaxPhotos);
     return {};
 }
 
@@ -262,7 +264,8 @@ bool ComposerModel::post() {
     std::vector<std::string> shas;
     for (const auto& p : m_photos)
         shas.push_back(p.sha256.toStdString());
-    m_session->edit([shas, caption = m_caption.trimmed().toStdString(), visibility = m_visibility.toStdString()](sync::Engine& engine) {
+    m_session->edit([shas, caption = m_caption.trimmed().toStdString(),
+                     visibility = m_visibility.toStdString()](sync::Engine& engine) {
         auto op = engine.library().post(shas, caption, visibility);
         return op ? sync::Status::ok() : op.status();
     });
@@ -280,8 +283,9 @@ QString ComposerModel::derivativeSizes(QSize upright) {
     const int longEdge = std::max(upright.width(), upright.height());
     const int shortEdge = std::min(upright.width(), upright.height());
     const QSize large = scaled(upright, std::min(1.0, double(kLargeLongEdge) / longEdge));
-    const QSize preview = scaled(upright, std::min({1.0, double(kPreviewWidth) / upright.width(),
-                                                    double(kPreviewMaxHeight) / upright.height()}));
+    const QSize preview =
+        scaled(upright,
+               std::min({1.0, double(kPreviewWidth) / upright.width(), double(kPreviewMaxHeight) / upright.height()}));
     const int thumb = std::min(kThumbSize, shortEdge);
     return tr("thumb %1 · preview %2 · large %3").arg(sizeText({thumb, thumb}), sizeText(preview), sizeText(large));
 }

@@ -47,8 +47,8 @@ public:
     struct Photo {
         QString sha256;
         bool loaded = false;
-        QSize upright;      // invalid when unknown
-        bool gps = false;   // the original carries a location
+        QSize upright;       // invalid when unknown
+        bool gps = false;    // the original carries a location
         bool camera = false; // ... camera make, model, lens or exposure
     };
 

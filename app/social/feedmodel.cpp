@@ -1,6 +1,5 @@
 #include "feedmodel.h"
 
-
 #include <algorithm>
 
 namespace pinhole::app {

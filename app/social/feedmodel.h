@@ -71,13 +71,13 @@ private:
     void setLoading(bool loading);
 
     QPointer<Session> m_session;
-    std::string m_cursor; // the next (older) page; empty at the end
-    bool m_loading = false;  // any read is under way (m_reads > 0)
+    std::string m_cursor;   // the next (older) page; empty at the end
+    bool m_loading = false; // any read is under way (m_reads > 0)
     int m_reads = 0;
     bool m_fetching = false; // a next page is being read
     bool m_loaded = false;
-    int m_generation = 0;      // answers of a read older than the last reload are dropped
-    qint64 m_topId = 0;        // the newest server post when the feed was reloaded
+    int m_generation = 0; // answers of a read older than the last reload are dropped
+    qint64 m_topId = 0;   // the newest server post when the feed was reloaded
     int m_newPosts = 0;
     QString m_hashtag;
     QString m_error;

@@ -34,9 +34,9 @@ QString mediaUrl(const sync::SocialMedia& m) {
 } // namespace
 
 const QList<QByteArray>& PostListModel::roleKeys() {
-    static const QList<QByteArray> keys{"postId",   "authorId", "authorName", "authorHandle", "avatarUrl",
-                                        "createdAt", "text",     "caption",    "hashtags",     "media",
-                                        "likes",     "comments", "likedByMe",  "pending",      "pendingLike",
+    static const QList<QByteArray> keys{"postId",    "authorId",  "authorName", "authorHandle", "avatarUrl",
+                                        "createdAt", "text",      "caption",    "hashtags",     "media",
+                                        "likes",     "comments",  "likedByMe",  "pending",      "pendingLike",
                                         "isMine",    "visibility"};
     return keys;
 }
@@ -100,8 +100,8 @@ QVariantMap PostListModel::toRow(const sync::SocialPost& post, const std::string
     for (const auto& m : post.media)
         media << mediaUrl(m);
     const QString text = QString::fromStdString(post.text);
-    const QString name = QString::fromStdString(post.author.displayName.empty() ? post.author.username
-                                                                                : post.author.displayName);
+    const QString name =
+        QString::fromStdString(post.author.displayName.empty() ? post.author.username : post.author.displayName);
     return {{QStringLiteral("postId"), QString::fromStdString(post.id)},
             {QStringLiteral("authorId"), QString::fromStdString(post.author.id)},
             {QStringLiteral("authorName"), name},

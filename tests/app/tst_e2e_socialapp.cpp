@@ -62,7 +62,8 @@ void click(QQuickWindow* window, QQuickItem* item) {
     if (!QTest::qWaitFor([stack] { return !stack || !stack->property("busy").toBool(); }, 10'000))
         qWarning("the main stack is still moving pages");
     window->grabWindow();
-    QTest::mouseClick(window, Qt::LeftButton, {}, item->mapToScene(QPointF(item->width() / 2, item->height() / 2)).toPoint());
+    QTest::mouseClick(window, Qt::LeftButton, {},
+                      item->mapToScene(QPointF(item->width() / 2, item->height() / 2)).toPoint());
 }
 
 app::ThreadModel* threadOf(QQuickItem* postPage) {
@@ -116,7 +117,8 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QQuickStyle::setStyle("Material");
         QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
-        QVERIFY2(!QStandardPaths::findExecutable("toot").isEmpty(), "toot is not installed (packaging/install-deps.sh)");
+        QVERIFY2(!QStandardPaths::findExecutable("toot").isEmpty(),
+                 "toot is not installed (packaging/install-deps.sh)");
     }
 
     void aPostFromTheAppIsLikedAndCommentedByAFollowerOnToot() {
@@ -170,7 +172,9 @@ private slots:
                     services.composer()->data(services.composer()->index(1), app::ComposerModel::LoadedRole).toBool());
         QStringList removed;
         for (int row = 0; row < 2; ++row)
-            removed << services.composer()->data(services.composer()->index(row), app::ComposerModel::RemovedRole).toStringList();
+            removed << services.composer()
+                           ->data(services.composer()->index(row), app::ComposerModel::RemovedRole)
+                           .toStringList();
         QCOMPARE(removed.count("location removed"), 1); // the harbour only
 
         // The caption, typed; a hashtag.
@@ -234,7 +238,8 @@ private slots:
         // Scrolled down to the comments, as a reader would.
         QQuickItem* comments = findVisible(postPage, "commentList");
         QVERIFY(comments);
-        comments->setProperty("contentY", std::max(0.0, comments->property("contentHeight").toReal() - comments->height()));
+        comments->setProperty("contentY",
+                              std::max(0.0, comments->property("contentHeight").toReal() - comments->height()));
         QVERIFY(screenshot(window, "post-comments"));
         // The same page in the dark theme.
         services.setTheme(app::App::Theme::Dark);

@@ -51,9 +51,8 @@ class TestSocialModels : public QObject {
     }
 
     bool pointAppAt(const QString& url) {
-        return test::onLibraryThread<bool>(m_app->session(), [u = url.toStdString()](sync::Engine& engine) {
-            return engine.setServerUrl(u).isOk();
-        });
+        return test::onLibraryThread<bool>(
+            m_app->session(), [u = url.toStdString()](sync::Engine& engine) { return engine.setServerUrl(u).isOk(); });
     }
 
     QString shaOf(const QString& path) {
@@ -126,7 +125,8 @@ private slots:
         QTest::addColumn<QString>("sizes");
         QTest::newRow("4:3 photo") << QSize(4000, 3000) << "thumb 360 × 360 · preview 1080 × 810 · large 2048 × 1536";
         QTest::newRow("portrait") << QSize(3000, 4000) << "thumb 360 × 360 · preview 1080 × 1440 · large 1536 × 2048";
-        QTest::newRow("tall panorama") << QSize(1000, 10000) << "thumb 360 × 360 · preview 410 × 4096 · large 205 × 2048";
+        QTest::newRow("tall panorama") << QSize(1000, 10000)
+                                       << "thumb 360 × 360 · preview 410 × 4096 · large 205 × 2048";
         QTest::newRow("small") << QSize(300, 200) << "thumb 200 × 200 · preview 300 × 200 · large 300 × 200";
     }
     void theComposerStatesTheServersDerivativeSizes() {
@@ -159,7 +159,8 @@ private slots:
             return composer->completionKind() == "#" && composer->suggestions()->rowCount() == 1;
         }());
         QCOMPARE(composer->suggestions()->labelAt(0), QString("seaside"));
-        QCOMPARE(composer->complete("seaside", int(composer->caption().size())), int(QString("At the #seaside ").size()));
+        QCOMPARE(composer->complete("seaside", int(composer->caption().size())),
+                 int(QString("At the #seaside ").size()));
         QCOMPARE(composer->caption(), QString("At the #seaside "));
         QCOMPARE(composer->completionKind(), QString());
     }
