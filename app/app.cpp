@@ -14,7 +14,8 @@ bool g_thumbProvider = false;
 App::App(const QString& profileDir, const QString& defaultServer, QObject* parent)
     : QObject(parent), m_profileDir(profileDir), m_defaultServer(defaultServer), m_account(&m_session),
       m_library(&m_session), m_albums(&m_session), m_importer(&m_session), m_status(&m_session),
-      m_uploads(&m_library, &m_status, &m_session) {
+      m_uploads(&m_library, &m_status, &m_session), m_feed(&m_session), m_social(&m_session, &m_feed),
+      m_composer(&m_session) {
     connect(&m_session, &Session::opened, this, [this](bool ok, const QString& error) {
         if (!ok) {
             showError(tr("Could not open the library in %1: %2").arg(m_profileDir, error));
@@ -26,14 +27,17 @@ App::App(const QString& profileDir, const QString& defaultServer, QObject* paren
         m_status.refresh();
     });
     connect(&m_account, &AccountController::changed, this, [this] {
-        if (m_account.signedIn())
+        if (m_account.signedIn()) {
             m_session.startSync();
+            m_feed.reload(); // h/feedui
+        }
     });
     connect(&m_account, &AccountController::signedInNow, this, [this] {
         m_library.reload();
         m_albums.reload();
     });
     connect(&m_session, &Session::editFailed, this, &App::showError);
+    connect(&m_social, &SocialController::refused, this, &App::showError); // h/feedui
 }
 
 App::~App() {

@@ -12,6 +12,9 @@
 #include "importing/uploadlistmodel.h"
 #include "library/librarymodel.h"
 #include "session.h"
+#include "social/composermodel.h"
+#include "social/feedmodel.h"
+#include "social/socialcontroller.h"
 #include "status/statuscontroller.h"
 
 #include <QObject>
@@ -39,6 +42,10 @@ class App : public QObject {
     Q_PROPERTY(int thumbnailSize READ thumbnailSize WRITE setThumbnailSize NOTIFY preferencesChanged)
     Q_PROPERTY(QString lastView READ lastView WRITE setLastView NOTIFY preferencesChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+    // h/feedui: the home feed, the social actions (likes, comments, deletes, post pages) and the composer.
+    Q_PROPERTY(FeedModel* feed READ feed CONSTANT)
+    Q_PROPERTY(SocialController* social READ social CONSTANT)
+    Q_PROPERTY(ComposerModel* composer READ composer CONSTANT)
 
 public:
     enum class Theme { System, Light, Dark };
@@ -67,6 +74,10 @@ public:
     StatusController* status() { return &m_status; }
     QString defaultServer() const { return m_defaultServer; }
     QString lastError() const { return m_lastError; }
+    // h/feedui
+    FeedModel* feed() { return &m_feed; }
+    SocialController* social() { return &m_social; }
+    ComposerModel* composer() { return &m_composer; }
 
     Theme theme() const;
     void setTheme(Theme theme);
@@ -106,6 +117,10 @@ private:
     StatusController m_status;
     UploadListModel m_uploads;
     QString m_lastError;
+    // h/feedui
+    FeedModel m_feed;
+    SocialController m_social;
+    ComposerModel m_composer;
 };
 
 } // namespace pinhole::app

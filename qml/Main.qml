@@ -1,5 +1,5 @@
 // The application window: sign in first; afterwards straight into the library (online or not),
-// with Library / Albums / Uploads / Settings, a status bar, drag and drop of files and folders,
+// with Library / Albums / Uploads / Settings / Feed, a status bar, drag and drop of files and folders,
 // and the keyboard shortcuts. Material style, light or dark (or following the system).
 pragma ComponentBehavior: Bound
 import QtQuick
@@ -22,7 +22,8 @@ ApplicationWindow {
     Material.accent: Material.DeepOrange
 
     readonly property bool signedIn: App.account.ready && App.account.signedIn
-    readonly property var views: ["library", "albums", "uploads", "settings"]
+    // The tabs in order; Ctrl+1..5 (h/feedui: "feed" is appended, so 1..4 keep their meaning).
+    readonly property var views: ["library", "albums", "uploads", "settings", "feed"]
 
     Component.onCompleted: {
         const g = App.windowGeometry()
@@ -41,15 +42,32 @@ ApplicationWindow {
         stack.pop(null)
         tabs.currentIndex = window.views.indexOf(view)
     }
+    // h/feedui: the composer with these photos, the feed, a post's page.
+    function compose(sha256s) {
+        App.composer.start(sha256s)
+        stack.push(composerPage)
+    }
+    function openPost(postId) {
+        stack.push(postPage, { postId: postId })
+    }
+    function showHashtag(tag) {
+        App.feed.hashtag = tag
+        window.show("feed")
+    }
     function openViewer(model, photoIndex) {
         const viewer = Qt.createComponent("viewer/ViewerPage.qml")
-        if (viewer.status === Component.Ready)
-            stack.push(viewer, { model: model, currentIndex: photoIndex })
+        if (viewer.status === Component.Ready) {
+            const page = stack.push(viewer, { model: model, currentIndex: photoIndex })
+            page.composePost.connect(window.compose)
+        }
     }
 
     header: ToolBar {
         visible: window.signedIn
-        Material.elevation: 1
+        // No elevation: its shadow is a shader effect, and under the software renderer (no GL:
+        // virtual machines, remote desktops, the tests' screenshots) the bar was then drawn
+        // without its colour, leaving the tabs' white text unreadable on white.
+        Material.elevation: 0
         RowLayout {
             anchors.fill: parent
             ToolButton {
@@ -71,6 +89,7 @@ ApplicationWindow {
                 TabButton { text: qsTr("Albums") }
                 TabButton { text: qsTr("Uploads") }
                 TabButton { text: qsTr("Settings") }
+                TabButton { objectName: "feedTab"; text: qsTr("Feed") }
             }
             ToolButton {
                 text: qsTr("Import…")
@@ -98,6 +117,7 @@ ApplicationWindow {
                 id: libraryPage
                 photos: App.library
                 onOpenPhoto: photoIndex => window.openViewer(App.library, photoIndex)
+                onComposePost: sha256s => window.compose(sha256s)
             }
             AlbumsPage {
                 onOpenAlbum: (albumId, name) => stack.push(albumPage, { albumId: albumId, albumName: name })
@@ -106,6 +126,23 @@ ApplicationWindow {
                 onImportRequested: window.openImport()
             }
             SettingsPage {}
+            FeedPage {
+                id: feedPage
+                onOpenPost: postId => window.openPost(postId)
+            }
+        }
+    }
+
+    Component {
+        id: composerPage
+        ComposerPage {
+            onPosted: window.show("feed")
+        }
+    }
+    Component {
+        id: postPage
+        PostPage {
+            onHashtagClicked: tag => window.showHashtag(tag)
         }
     }
 
@@ -116,6 +153,7 @@ ApplicationWindow {
             required property string albumId
             photos: App.albumPhotos(albumId)
             onOpenPhoto: photoIndex => window.openViewer(albumView.photos, photoIndex)
+            onComposePost: sha256s => window.compose(sha256s)
         }
     }
 
@@ -204,6 +242,7 @@ ApplicationWindow {
     Shortcut { sequence: "Ctrl+2"; enabled: window.signedIn; onActivated: window.show("albums") }
     Shortcut { sequence: "Ctrl+3"; enabled: window.signedIn; onActivated: window.show("uploads") }
     Shortcut { sequence: "Ctrl+4"; enabled: window.signedIn; onActivated: window.show("settings") }
+    Shortcut { sequence: "Ctrl+5"; enabled: window.signedIn; onActivated: window.show("feed") }
     Shortcut { sequence: "Ctrl+I"; enabled: window.signedIn; onActivated: window.openImport() }
     Shortcut { sequences: ["Ctrl+=", StandardKey.ZoomIn]; onActivated: App.zoomThumbnails(1) }
     Shortcut { sequences: ["Ctrl+-", StandardKey.ZoomOut]; onActivated: App.zoomThumbnails(-1) }

@@ -16,6 +16,8 @@ Page {
     property string albumName: ""
     readonly property alias grid: grid
     signal openPhoto(int photoIndex)
+    // "Post…": a new post with these photos (the selection, in the grid's order).
+    signal composePost(var sha256s)
 
     function openTagDialog() {
         if (page.photos.selectedCount > 0)
@@ -63,6 +65,14 @@ Page {
                         onTriggered: newAlbumDialog.open()
                     }
                 }
+            }
+            ToolButton {
+                objectName: "postButton"
+                visible: page.photos.selectedCount > 0
+                text: qsTr("Post…")
+                onClicked: page.composePost(page.photos.selectedSha256s())
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Share the selected photos in a post")
             }
             ToolButton {
                 objectName: "tagButton"

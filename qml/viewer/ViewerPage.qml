@@ -28,6 +28,8 @@ Page {
     property bool panelVisible: true
 
     signal closed()
+    // "Post…": a new post with the photo shown.
+    signal composePost(var sha256s)
 
     function close() {
         if (page.StackView.view)
@@ -130,6 +132,14 @@ Page {
                 onClicked: page.drawing = !page.drawing
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Draw a box around a face, a pet, a thing or text (R)")
+            }
+            ToolButton {
+                objectName: "postButton"
+                text: qsTr("Post…")
+                enabled: controller.sha256.length > 0
+                onClicked: page.composePost([controller.sha256])
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Share this photo in a post")
             }
             ToolButton {
                 text: qsTr("Info")

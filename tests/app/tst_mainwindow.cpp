@@ -10,6 +10,7 @@
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -64,6 +65,9 @@ private slots:
         QCoreApplication::setOrganizationName("PinholeTest");
         QCoreApplication::setApplicationName("tst_mainwindow");
         QStandardPaths::setTestModeEnabled(true);
+        // The preferences of an earlier run (another checkout's build shares this file) must not
+        // decide which tab opens: a remembered "albums" hid the library grid.
+        QSettings().clear();
         QQuickStyle::setStyle("Material");
     }
 
