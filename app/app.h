@@ -11,11 +11,16 @@
 #include "importing/importcontroller.h"
 #include "importing/uploadlistmodel.h"
 #include "library/librarymodel.h"
+#include "people/accountlistmodel.h"
+#include "people/notificationsmodel.h"
+#include "people/peoplesearchmodel.h"
+#include "people/profilemodel.h"
 #include "session.h"
 #include "status/statuscontroller.h"
 
 #include <QObject>
 #include <QRect>
+#include <QVariantMap>
 #include <QUrl>
 #include <QtQml/qqmlregistration.h>
 
@@ -39,6 +44,8 @@ class App : public QObject {
     Q_PROPERTY(int thumbnailSize READ thumbnailSize WRITE setThumbnailSize NOTIFY preferencesChanged)
     Q_PROPERTY(QString lastView READ lastView WRITE setLastView NOTIFY preferencesChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+    // h/peopleui: the notifications (one model for the page and the badge).
+    Q_PROPERTY(NotificationsModel* notifications READ notifications CONSTANT)
 
 public:
     enum class Theme { System, Light, Dark };
@@ -89,6 +96,16 @@ public:
     // A new album with the selected photos (the "Add to album → New album" action).
     Q_INVOKABLE void createAlbumWithSelection(const QString& name);
 
+    // h/peopleui: profiles, lists, notifications and search. Each factory's model belongs to QML.
+    NotificationsModel* notifications() { return &m_notifications; }
+    // An account's profile page; `accountId` empty: the user's own. `seed` (username,
+    // displayName, avatar, locked) shows an account the mirror does not have yet (a search hit).
+    Q_INVOKABLE pinhole::app::ProfileModel* profile(const QString& accountId, const QVariantMap& seed = {});
+    Q_INVOKABLE pinhole::app::AccountListModel* accountList(pinhole::app::AccountListModel::Kind kind);
+    Q_INVOKABLE pinhole::app::PeopleSearchModel* peopleSearch();
+    // The library searched by annotation (tags, captions): set its annotationSearch.
+    Q_INVOKABLE pinhole::app::LibraryModel* photoSearch();
+
 signals:
     void preferencesChanged();
     void lastErrorChanged();
@@ -105,6 +122,7 @@ private:
     ImportController m_importer;
     StatusController m_status;
     UploadListModel m_uploads;
+    NotificationsModel m_notifications; // h/peopleui
     QString m_lastError;
 };
 
