@@ -1,7 +1,8 @@
 // Avatars through the real pinholed: PATCH update_credentials with a multipart `avatar` stores a
 // square JPEG without metadata, served publicly at a URL that changes with the avatar; what is
 // not an image, too large, or a `header` is refused with a clear error and changes nothing; the
-// change reaches the sync change stream and the cached statuses of the account.
+// change reaches the sync change stream and the cached statuses of the account; admin check
+// verifies avatar files and admin backup carries them.
 #include "socialfixture.h"
 
 
@@ -185,6 +186,33 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(authorAvatar(), url, 20000);
         const QByteArray changes = m_social.get(fay, "/api/pinhole/v1/sync/changes").body;
         QVERIFY2(changes.contains(url.toUtf8()), "the change stream carries the account with its avatar");
+    }
+
+    // After the others: avatars exist. A backup carries them, check verifies them by their hash.
+    void backupCarriesAvatarsAndCheckVerifiesThem() {
+        const QString gus = m_social.user("gus");
+        const HttpReply r = patchAvatar(gus, "avatar", jpeg(420, 420));
+        QCOMPARE(r.status, 200);
+        const QString file = QUrl(r.json()["avatar"].toString()).fileName(); // <sha256>.jpg
+        QString out;
+        QCOMPARE(m_server.admin({"check"}, {}, &out), 0);
+        const QString backup = m_dir.filePath("backup");
+        QCOMPARE(m_server.admin({"backup", backup}, {}, &out), 0);
+        const QString sharded = "media/avatars/" + file.left(2) + "/" + file.mid(2, 2) + "/" + file;
+        QVERIFY2(QFile::exists(backup + "/" + sharded), qPrintable(out));
+
+        // A damaged avatar file is a problem check names.
+        const QString live = m_server.dataDir() + "/" + sharded;
+        QFile f(live);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.seek(f.size() / 2));
+        QVERIFY(f.write("XXXX") == 4);
+        f.close();
+        QVERIFY(m_server.admin({"check"}, {}, &out) != 0);
+        QVERIFY2(out.contains("corrupt " + sharded), qPrintable(out));
+        QFile original(backup + "/" + sharded);
+        QVERIFY(QFile::remove(live) && original.copy(live));
+        QCOMPARE(m_server.admin({"check"}, {}, &out), 0);
     }
 };
 
