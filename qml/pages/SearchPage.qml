@@ -50,7 +50,6 @@ Page {
                 font.bold: true
                 Layout.margins: 12
             }
-            BusyIndicator { running: page.people.loading; visible: running; Layout.alignment: Qt.AlignHCenter }
             Label {
                 visible: page.people.error.length > 0
                 text: page.people.error
@@ -66,6 +65,8 @@ Page {
                 Layout.fillHeight: true
                 clip: true
                 model: page.people
+                // The previous query's results, dimmed, until the new ones arrive.
+                opacity: page.people.loading ? 0.4 : 1
                 delegate: ItemDelegate {
                     id: hit
                     required property string kind
@@ -76,8 +77,16 @@ Page {
                     required property bool locked
                     required property string hashtag
                     width: hits.width
-                    onClicked: hit.kind === "hashtag" ? page.openHashtag(hit.hashtag)
-                                                      : page.openProfile(hit.accountId, { username: hit.username, displayName: hit.displayName, avatar: hit.avatar, locked: hit.locked })
+                    onClicked: {
+                        if (hit.kind === "hashtag") {
+                            // Your own photos tagged so, at once; a tag's posts are h/feedui's.
+                            page.photos.annotationSearch = hit.hashtag
+                            page.openHashtag(hit.hashtag)
+                        } else {
+                            page.openProfile(hit.accountId, { username: hit.username, displayName: hit.displayName,
+                                                              avatar: hit.avatar, locked: hit.locked })
+                        }
+                    }
                     contentItem: RowLayout {
                         spacing: 12
                         Avatar {
@@ -100,6 +109,12 @@ Page {
                             Label { visible: hit.kind === "account"; text: "@" + hit.username; opacity: 0.7; elide: Text.ElideRight; Layout.fillWidth: true }
                         }
                     }
+                }
+                BusyIndicator {
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    y: 8
+                    running: page.people.loading
+                    visible: running
                 }
                 Label {
                     anchors.centerIn: parent

@@ -3,7 +3,8 @@
 // models). Ann sees Bea's follow on the notifications page (the badge goes to zero once shown),
 // locks her account, approves Bea's follow request with the page's Approve button (the server
 // then lists Bea as her follower), and picks a library photo as her avatar, which the server
-// serves. Saves build/screenshots/notifications.png and profile.png.
+// serves; the search page finds Bea and Ann's tagged photo. Saves build/screenshots/
+// notifications.png, profile.png and search.png.
 #include "images/providers.h"
 #include "people/profilemodel.h"
 #include "peopletest.h"
@@ -237,6 +238,32 @@ private slots:
             }(),
             15'000);
         QVERIFY(saveScreenshot(m_window, "profile.png"));
+    }
+
+    // The search page: people on the server as Ann types, and her own photos by tag, offline.
+    void theSearchPageFindsPeopleAndTaggedPhotos() {
+        QVERIFY(popToRoot());
+        m_ann->library()->selectAll();
+        m_ann->library()->tagSelection("coast");
+        click(m_window, findVisible(root(), "searchButton"));
+        QTRY_COMPARE(currentPage(), QString("searchPage"));
+        auto* field = findVisible(root(), "searchField");
+        QVERIFY(field);
+        field->setProperty("text", "bea");
+        auto* people = findVisible(root(), "peopleResults");
+        QVERIFY(people);
+        QTRY_VERIFY_WITH_TIMEOUT(people->property("count").toInt() == 1, 15'000);
+        field->setProperty("text", "coast");
+        QTRY_VERIFY(findVisible(root(), "photoSearchGrid"));
+        auto* page = stack()->property("currentItem").value<QQuickItem*>();
+        auto* photos = page->property("photos").value<app::LibraryModel*>();
+        QVERIFY(photos);
+        QTRY_COMPARE(photos->count(), 1);
+        QCOMPARE(photos->sha256At(0), m_ann->library()->sha256At(0));
+        auto* search = page->property("people").value<app::PeopleSearchModel*>();
+        QVERIFY(search);
+        QTRY_VERIFY_WITH_TIMEOUT(!search->loading() && search->count() == 0, 15'000); // nobody is "coast"
+        QVERIFY(saveScreenshot(m_window, "search.png"));
     }
 };
 
