@@ -31,6 +31,7 @@ Page {
         RowLayout {
             anchors.fill: parent
             anchors.leftMargin: 12
+            anchors.rightMargin: 8
             Label { text: qsTr("Edit profile"); font.pixelSize: 16; Layout.fillWidth: true }
             BusyIndicator { running: page.profile.saving; visible: running; implicitHeight: 32; implicitWidth: 32 }
             Button {

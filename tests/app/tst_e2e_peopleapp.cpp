@@ -4,7 +4,7 @@
 // locks her account, approves Bea's follow request with the page's Approve button (the server
 // then lists Bea as her follower), and picks a library photo as her avatar, which the server
 // serves; the search page finds Bea and Ann's tagged photo. Saves build/screenshots/
-// notifications.png, profile.png and search.png.
+// notifications.png, edit-profile.png, profile.png and search.png.
 #include "images/providers.h"
 #include "people/profilemodel.h"
 #include "peopletest.h"
@@ -213,6 +213,7 @@ private slots:
         QVERIFY(cell);
         click(m_window, cell);
         QTRY_COMPARE(edit->property("avatarSha256").toString(), m_ann->library()->sha256At(0));
+        QVERIFY(saveScreenshot(m_window, "edit-profile.png"));
         click(m_window, findVisible(root(), "saveProfileButton"));
         QTRY_VERIFY_WITH_TIMEOUT(currentPage() == "profilePage", 30'000); // saved, back
         QVERIFY2(profile->message().isEmpty(), qPrintable(profile->message()));
