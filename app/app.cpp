@@ -14,8 +14,8 @@ bool g_thumbProvider = false;
 App::App(const QString& profileDir, const QString& defaultServer, QObject* parent)
     : QObject(parent), m_profileDir(profileDir), m_defaultServer(defaultServer), m_account(&m_session),
       m_library(&m_session), m_albums(&m_session), m_importer(&m_session), m_status(&m_session),
-      m_uploads(&m_library, &m_status, &m_session), m_feed(&m_session), m_social(&m_session, &m_feed),
-      m_composer(&m_session) {
+      m_uploads(&m_library, &m_status, &m_session), m_notifications(&m_session), m_feed(&m_session),
+      m_social(&m_session, &m_feed), m_composer(&m_session) {
     connect(&m_session, &Session::opened, this, [this](bool ok, const QString& error) {
         if (!ok) {
             showError(tr("Could not open the library in %1: %2").arg(m_profileDir, error));
@@ -25,6 +25,7 @@ App::App(const QString& profileDir, const QString& defaultServer, QObject* paren
         m_library.reload();
         m_albums.reload();
         m_status.refresh();
+        m_notifications.reload();
     });
     connect(&m_account, &AccountController::changed, this, [this] {
         if (m_account.signedIn()) {
@@ -122,6 +123,38 @@ QUrl App::thumbnailUrl(const QString& sha256) const {
         return QUrl(QStringLiteral("image://thumb/") + sha256);
     const QString path = m_session.localPathOf(sha256);
     return path.isEmpty() ? QUrl() : QUrl::fromLocalFile(path);
+}
+
+ProfileModel* App::profile(const QString& accountId, const QVariantMap& seed) {
+    Person person;
+    if (!seed.isEmpty()) {
+        person.id = accountId;
+        person.username = seed.value("username").toString();
+        person.displayName = seed.value("displayName").toString();
+        person.avatar = seed.value("avatar").toUrl();
+        person.locked = seed.value("locked").toBool();
+    }
+    auto* model = new ProfileModel(&m_session, accountId, person);
+    QJSEngine::setObjectOwnership(model, QJSEngine::JavaScriptOwnership);
+    return model;
+}
+
+AccountListModel* App::accountList(AccountListModel::Kind kind) {
+    auto* model = new AccountListModel(&m_session, kind);
+    QJSEngine::setObjectOwnership(model, QJSEngine::JavaScriptOwnership);
+    return model;
+}
+
+PeopleSearchModel* App::peopleSearch() {
+    auto* model = new PeopleSearchModel(&m_session);
+    QJSEngine::setObjectOwnership(model, QJSEngine::JavaScriptOwnership);
+    return model;
+}
+
+LibraryModel* App::photoSearch() {
+    auto* model = new LibraryModel(&m_session);
+    QJSEngine::setObjectOwnership(model, QJSEngine::JavaScriptOwnership);
+    return model;
 }
 
 LibraryModel* App::albumPhotos(const QString& albumId) {

@@ -11,6 +11,10 @@
 #include "importing/importcontroller.h"
 #include "importing/uploadlistmodel.h"
 #include "library/librarymodel.h"
+#include "people/accountlistmodel.h"
+#include "people/notificationsmodel.h"
+#include "people/peoplesearchmodel.h"
+#include "people/profilemodel.h"
 #include "session.h"
 #include "social/composermodel.h"
 #include "social/feedmodel.h"
@@ -19,6 +23,7 @@
 
 #include <QObject>
 #include <QRect>
+#include <QVariantMap>
 #include <QUrl>
 #include <QtQml/qqmlregistration.h>
 
@@ -46,6 +51,8 @@ class App : public QObject {
     Q_PROPERTY(FeedModel* feed READ feed CONSTANT)
     Q_PROPERTY(SocialController* social READ social CONSTANT)
     Q_PROPERTY(ComposerModel* composer READ composer CONSTANT)
+    // h/peopleui: the notifications (one model for the page and the badge).
+    Q_PROPERTY(NotificationsModel* notifications READ notifications CONSTANT)
 
 public:
     enum class Theme { System, Light, Dark };
@@ -100,6 +107,16 @@ public:
     // A new album with the selected photos (the "Add to album → New album" action).
     Q_INVOKABLE void createAlbumWithSelection(const QString& name);
 
+    // h/peopleui: profiles, lists, notifications and search. Each factory's model belongs to QML.
+    NotificationsModel* notifications() { return &m_notifications; }
+    // An account's profile page; `accountId` empty: the user's own. `seed` (username,
+    // displayName, avatar, locked) shows an account the mirror does not have yet (a search hit).
+    Q_INVOKABLE pinhole::app::ProfileModel* profile(const QString& accountId, const QVariantMap& seed = {});
+    Q_INVOKABLE pinhole::app::AccountListModel* accountList(pinhole::app::AccountListModel::Kind kind);
+    Q_INVOKABLE pinhole::app::PeopleSearchModel* peopleSearch();
+    // The library searched by annotation (tags, captions): set its annotationSearch.
+    Q_INVOKABLE pinhole::app::LibraryModel* photoSearch();
+
 signals:
     void preferencesChanged();
     void lastErrorChanged();
@@ -116,6 +133,7 @@ private:
     ImportController m_importer;
     StatusController m_status;
     UploadListModel m_uploads;
+    NotificationsModel m_notifications; // h/peopleui
     QString m_lastError;
     // h/feedui
     FeedModel m_feed;

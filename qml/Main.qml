@@ -1,6 +1,7 @@
 // The application window: sign in first; afterwards straight into the library (online or not),
-// with Library / Albums / Uploads / Settings / Feed, a status bar, drag and drop of files and folders,
-// and the keyboard shortcuts. Material style, light or dark (or following the system).
+// with Library / Albums / Uploads / Settings / Feed, search, notifications and the user's profile
+// on the tool bar, a status bar, drag and drop of files and folders, and the keyboard shortcuts.
+// Material style, light or dark (or following the system).
 pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
@@ -54,6 +55,18 @@ ApplicationWindow {
         App.feed.hashtag = tag
         window.show("feed")
     }
+    // h/peopleui: profiles, notifications, search.
+    function openProfile(accountId, seed) {
+        stack.push(profilePage, { profile: App.profile(accountId, seed || {}) })
+    }
+    function openNotifications() {
+        if (!(stack.currentItem && stack.currentItem.objectName === "notificationsPage"))
+            stack.push(notificationsPage)
+    }
+    function openSearch() {
+        if (!(stack.currentItem && stack.currentItem.objectName === "searchPage"))
+            stack.push(searchPage)
+    }
     function openViewer(model, photoIndex) {
         const viewer = Qt.createComponent("viewer/ViewerPage.qml")
         if (viewer.status === Component.Ready) {
@@ -96,6 +109,42 @@ ApplicationWindow {
                 onClicked: window.openImport()
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Import photos or folders (Ctrl+I)")
+            }
+            // h/peopleui: search, notifications (with the unread badge) and the user's profile.
+            ToolButton {
+                objectName: "searchButton"
+                text: qsTr("Search")
+                onClicked: window.openSearch()
+            }
+            ToolButton {
+                objectName: "notificationsButton"
+                text: qsTr("Notifications")
+                onClicked: window.openNotifications()
+                Rectangle {
+                    objectName: "unreadBadge"
+                    visible: App.notifications.unreadCount > 0
+                    anchors.top: parent.top
+                    anchors.right: parent.right
+                    anchors.topMargin: 2
+                    anchors.rightMargin: -4
+                    width: Math.max(18, badgeText.implicitWidth + 8)
+                    height: 18
+                    radius: 9
+                    color: Material.color(Material.Red)
+                    Label {
+                        id: badgeText
+                        anchors.centerIn: parent
+                        text: App.notifications.unreadCount > 99 ? "99+" : App.notifications.unreadCount
+                        color: "white"
+                        font.pixelSize: 11
+                        font.bold: true
+                    }
+                }
+            }
+            ToolButton {
+                objectName: "profileButton"
+                text: qsTr("Profile")
+                onClicked: window.openProfile("")
             }
         }
     }
@@ -154,6 +203,43 @@ ApplicationWindow {
             photos: App.albumPhotos(albumId)
             onOpenPhoto: photoIndex => window.openViewer(albumView.photos, photoIndex)
             onComposePost: sha256s => window.compose(sha256s)
+        }
+    }
+
+    // h/peopleui
+    Component {
+        id: profilePage
+        ProfilePage {
+            id: profileView
+            onOpenPost: postId => window.openPost(postId)
+            onOpenList: kind => stack.push(accountListPage, { accounts: App.accountList(kind) })
+            onEditProfile: stack.push(editProfilePage, { profile: profileView.profile })
+        }
+    }
+    Component {
+        id: editProfilePage
+        EditProfilePage {
+            onDone: stack.pop()
+        }
+    }
+    Component {
+        id: accountListPage
+        AccountListPage {
+            onOpenProfile: accountId => window.openProfile(accountId)
+        }
+    }
+    Component {
+        id: notificationsPage
+        NotificationsPage {
+            onOpenProfile: accountId => window.openProfile(accountId)
+            onOpenPost: statusId => window.openPost(statusId)
+        }
+    }
+    Component {
+        id: searchPage
+        SearchPage {
+            onOpenProfile: (accountId, seed) => window.openProfile(accountId, seed)
+            onOpenPhoto: (model, photoIndex) => window.openViewer(model, photoIndex)
         }
     }
 
@@ -218,7 +304,7 @@ ApplicationWindow {
     }
 
     Shortcut { sequences: [StandardKey.SelectAll]; enabled: window.signedIn; onActivated: window.currentPhotos().selectAll() }
- Shortcut {
+    Shortcut {
         sequences: [StandardKey.Delete]
         enabled: window.signedIn && window.currentPhotos().selectedCount > 0
         onActivated: window.currentPhotos().trashSelection()
@@ -244,6 +330,7 @@ ApplicationWindow {
     Shortcut { sequence: "Ctrl+4"; enabled: window.signedIn; onActivated: window.show("settings") }
     Shortcut { sequence: "Ctrl+5"; enabled: window.signedIn; onActivated: window.show("feed") }
     Shortcut { sequence: "Ctrl+I"; enabled: window.signedIn; onActivated: window.openImport() }
+    Shortcut { sequence: "Ctrl+K"; enabled: window.signedIn; onActivated: window.openSearch() } // h/peopleui
     Shortcut { sequences: ["Ctrl+=", StandardKey.ZoomIn]; onActivated: App.zoomThumbnails(1) }
     Shortcut { sequences: ["Ctrl+-", StandardKey.ZoomOut]; onActivated: App.zoomThumbnails(-1) }
     Shortcut { sequences: ["F11"]; onActivated: window.visibility = window.visibility === Window.FullScreen ? Window.Windowed : Window.FullScreen }

@@ -115,6 +115,14 @@ void LibraryModel::setFilter(const QString& filter) {
     reload();
 }
 
+void LibraryModel::setAnnotationSearch(const QString& text) {
+    if (text == m_annotationSearch)
+        return;
+    m_annotationSearch = text;
+    emit annotationSearchChanged();
+    reload();
+}
+
 void LibraryModel::reload() {
     if (m_loading) {
         m_reloadAgain = true;
@@ -124,12 +132,21 @@ void LibraryModel::reload() {
     emit loadingChanged();
     const std::string albumId = m_albumId.toStdString();
     m_session->call<PhotoRows>(
-        [session = m_session, albumId, filter = m_filter.trimmed()](sync::Engine& engine) -> PhotoRows {
+        [session = m_session, albumId, filter = m_filter.trimmed(),
+         search = m_annotationSearch.trimmed().toStdString()](sync::Engine& engine) -> PhotoRows {
             auto& library = engine.library();
             auto assets = session->readLibrary(engine);
             if (!assets)
                 return std::make_shared<const std::vector<PhotoRow>>();
             auto rows = photoRowsOf(*assets);
+            if (!search.empty()) {
+                auto found = engine.social().searchLibrary(search, 10'000);
+                QSet<QString> matching;
+                if (found)
+                    for (const auto& sha : *found)
+                        matching.insert(QString::fromStdString(sha));
+                std::erase_if(rows, [&matching](const PhotoRow& r) { return !matching.contains(r.sha256); });
+            }
             if (!filter.isEmpty())
                 std::erase_if(rows, [&filter](const PhotoRow& r) {
                     return !r.fileName.contains(filter, Qt::CaseInsensitive) &&

@@ -49,6 +49,9 @@ class LibraryModel : public QAbstractListModel {
     Q_PROPERTY(bool selectionFavourite READ selectionIsFavourite NOTIFY selectionChanged)
     // Ctrl+F: only photos whose file name or caption contains this (case-insensitive).
     Q_PROPERTY(QString filter READ filter WRITE setFilter NOTIFY filterChanged)
+    // h/peopleui: the search page's library results: only photos whose tags or caption contain
+    // this (Social::searchLibrary; offline, from the local store). Empty: no restriction.
+    Q_PROPERTY(QString annotationSearch READ annotationSearch WRITE setAnnotationSearch NOTIFY annotationSearchChanged)
 
 public:
     enum Role {
@@ -80,6 +83,8 @@ public:
     void setAlbumId(const QString& id);
     QString filter() const { return m_filter; }
     void setFilter(const QString& filter);
+    QString annotationSearch() const { return m_annotationSearch; }
+    void setAnnotationSearch(const QString& text);
     int selectedCount() const { return int(m_selected.size()); }
     const PhotoRow& row(int i) const { return m_rows->at(std::size_t(i)); }
     PhotoRows rows() const { return m_rows; }
@@ -111,6 +116,7 @@ signals:
     void loadingChanged();
     void albumIdChanged();
     void filterChanged();
+    void annotationSearchChanged();
     void selectionChanged();
     // A new snapshot was applied (for the upload list and the benchmark).
     void rowsLoaded();
@@ -125,6 +131,7 @@ private:
     QHash<QString, int> m_indexOf;
     QString m_albumId;
     QString m_filter;
+    QString m_annotationSearch;
     bool m_loading = false;
     bool m_reloadAgain = false;
     QSet<QString> m_selected;

@@ -223,8 +223,10 @@ Result<store::Account> AccountService::updateProfile(Id id, const ProfileChange&
         a.locked = *change.locked;
     if (change.hideCollections)
         a.hideCollections = *change.hideCollections;
+    if (change.avatarSha256)
+        a.avatarSha256 = *change.avatarSha256;
     a.updatedAt = nowMillis();
-    PINHOLE_TRY(store::updateProfile(**db, id, a.displayName, a.note, a.locked, a.hideCollections, a.updatedAt));
+    PINHOLE_TRY(store::updateProfile(**db, a));
     // The event log records every state change (server/social/eventlog.h).
     PINHOLE_TRY(store::appendEvent(**db, {.type = store::EventType::AccountUpdated, .actorId = id}, a.updatedAt));
     PINHOLE_TRY(tx.commit());

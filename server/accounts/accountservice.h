@@ -26,6 +26,8 @@ struct ProfileChange {
     std::optional<std::string> note;
     std::optional<bool> locked;
     std::optional<bool> hideCollections; // Mastodon's hide_collections
+    // A stored avatar (MediaLibrary::storeAvatar); the facade stores the file first.
+    std::optional<std::string> avatarSha256;
 };
 
 // Limits on what a person may type, as Mastodon has them.

@@ -117,6 +117,8 @@ Result<FileEntry> hashFile(const std::string& path, const std::string& relative)
 std::string relativePath(const store::ReferencedFile& f) {
     if (f.kind == store::ReferencedFile::Kind::Original)
         return media::originalPathIn("", f.sha256).substr(1);
+    if (f.kind == store::ReferencedFile::Kind::Avatar)
+        return media::avatarPathIn("", f.sha256).substr(1);
     return media::derivedDirIn("", f.sha256).substr(1) + "/" + media::derivativeFileName(f.variant);
 }
 
@@ -268,7 +270,7 @@ Result<BackupSummary> backup(const std::string& dataDir, const std::string& dest
             problems.push_back(copied.status().message());
             continue;
         }
-        if (i < referenced.size() && referenced[i].kind == store::ReferencedFile::Kind::Original &&
+        if (i < referenced.size() && referenced[i].kind != store::ReferencedFile::Kind::Derivative &&
             copied->sha256 != referenced[i].sha256) {
             problems.push_back("corrupt " + rel + ": its SHA-256 is " + copied->sha256);
             continue;
@@ -369,17 +371,17 @@ Result<CheckReport> check(const std::string& dataDir, const Progress& progress) 
         const auto size = fs::file_size(path, ec);
         if (ec) {
             report.problems.push_back("missing " + rel);
-        } else if (static_cast<std::int64_t>(size) != f.byteSize) {
+        } else if (f.byteSize >= 0 && static_cast<std::int64_t>(size) != f.byteSize) {
             report.problems.push_back("corrupt " + rel + ": " + std::to_string(size) + " bytes, the database says " +
                                       std::to_string(f.byteSize));
-        } else if (f.kind == store::ReferencedFile::Kind::Original) {
+        } else if (f.kind != store::ReferencedFile::Kind::Derivative) { // named by their SHA-256
             auto sha = sha256OfFile(path);
             if (!sha)
                 report.problems.push_back("unreadable " + rel + ": " + sha.status().message());
             else if (*sha != f.sha256)
                 report.problems.push_back("corrupt " + rel + ": its SHA-256 is " + *sha);
         }
-        bytes += f.byteSize;
+        bytes += f.byteSize >= 0 ? f.byteSize : static_cast<std::int64_t>(ec ? 0 : size);
         report.filesChecked += 1;
         tell(progress, report.filesChecked, total, bytes);
     }

@@ -272,4 +272,28 @@ Result<DerivativeSet> makeDerivatives(const std::string& originalPath, const std
     return set;
 }
 
+Result<std::string> makeAvatar(std::span<const unsigned char> bytes) {
+    PINHOLE_TRY(initImaging());
+    const Result<ImageProbe> probe = probeImageBytes(bytes, ProbeLimits{.maxFileBytes = kMaxAvatarBytes});
+    PINHOLE_TRY(probe);
+    try {
+        // thumbnail_buffer shrinks on load, rotates upright and crops the middle square; the blob
+        // only borrows `bytes`, which outlive it.
+        std::unique_ptr<VipsBlob, BlobDeleter> source(vips_blob_new(nullptr, bytes.data(), bytes.size()));
+        VImage image = VImage::thumbnail_buffer(source.get(), kAvatarSide,
+                                                VImage::option()
+                                                    ->set("height", kAvatarSide)
+                                                    ->set("crop", VIPS_INTERESTING_CENTRE)
+                                                    ->set("size", VIPS_SIZE_BOTH)
+                                                    ->set("fail_on", VIPS_FAIL_ON_TRUNCATED));
+        const Blob jpeg = encodeJpeg(toSrgb(image).copy_memory(), kJpegQuality);
+        const auto out = bytesOf(jpeg);
+        return std::string(reinterpret_cast<const char*>(out.data()), out.size());
+    } catch (const vips::VError&) {
+        return unprocessable("avatar: the " + std::string(formatName(probe->format)) +
+                             " image cannot be decoded: it is truncated or corrupt (" +
+                             takeVipsError("no detail from the decoder") + ")");
+    }
+}
+
 } // namespace pinhole::server::media

@@ -18,6 +18,7 @@
 #include "media/imageprobe.h"
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -87,5 +88,17 @@ struct DerivativeSet {
 // Unprocessable when the image data is truncated or corrupt; Internal for an I/O failure.
 Result<DerivativeSet> makeDerivatives(const std::string& originalPath, const std::string& outputDir,
                                       const DerivativeOptions& options = {});
+
+// An account's avatar: square, kAvatarSide px (Mastodon shows avatars at most 400 px; a smaller
+// image is scaled up, as Mastodon does), upright, sRGB, centre-cropped, JPEG without metadata.
+inline constexpr int kAvatarSide = 400;
+// An avatar upload is held in memory by the request, so its bytes are bounded well below a
+// photo's (Mastodon's own limit is 8 MB); the pixel bound is a photo's.
+inline constexpr std::uint64_t kMaxAvatarBytes = 8ull * 1024 * 1024;
+
+// The avatar made from the image `bytes` (an upload), as JPEG bytes.
+// Refusals: those of probeImageBytes() with a kMaxAvatarBytes file bound; Unprocessable when the
+// image data is truncated or corrupt.
+Result<std::string> makeAvatar(std::span<const unsigned char> bytes);
 
 } // namespace pinhole::server::media

@@ -93,6 +93,32 @@ std::string derivedDirIn(const std::string& dataDir, std::string_view sha256) {
     return shardedPath(dataDir + "/media/derived", sha256);
 }
 
+std::string avatarPathIn(const std::string& dataDir, std::string_view sha256) {
+    return shardedPath(dataDir + "/media/avatars", sha256) + ".jpg";
+}
+
+std::string MediaLibrary::avatarPath(std::string_view sha256) const {
+    return avatarPathIn(m_dataDir, sha256);
+}
+
+Result<std::string> MediaLibrary::storeAvatar(std::span<const unsigned char> bytes) {
+    auto avatar = makeAvatar(bytes);
+    if (!avatar)
+        return avatar.status();
+    std::string sha = sha256Hex(*avatar);
+    const fs::path path = avatarPath(sha);
+    const std::string dir = path.parent_path().string();
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+        return internalError("cannot create " + dir + ": " + ec.message());
+    PINHOLE_TRY(writeFileAtomically(
+        dir, path.filename().string(),
+        {reinterpret_cast<const unsigned char*>(avatar->data()), avatar->size()}));
+    PINHOLE_TRY(syncDirectory(dir));
+    return sha;
+}
+
 std::string MediaLibrary::originalPath(std::string_view sha256) const {
     return originalPathIn(m_dataDir, sha256);
 }

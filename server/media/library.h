@@ -5,6 +5,8 @@
 //   media/originals/ab/cd/<sha256>             the original bytes, shared by owners of equal bytes
 //   media/derived/ab/cd/<sha256>/thumb.jpg ... the derivatives (media/derivatives.h)
 //   uploads/<id>.part                          tus uploads in progress (media/uploads.h)
+//   media/avatars/ab/cd/<sha256>.jpg           account avatars (media/derivatives.h makeAvatar),
+//                                              named by the SHA-256 of the avatar's own bytes
 // An asset row (store/assetstore.h) is per owner; originals and derivatives are per content.
 //
 // Threading: every function is thread-safe. ingest() runs on handler threads, the job bodies on
@@ -23,6 +25,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -44,6 +47,7 @@ struct IngestResult {
 // Where the files of the content `sha256` live under a data directory (the layout above).
 std::string originalPathIn(const std::string& dataDir, std::string_view sha256);
 std::string derivedDirIn(const std::string& dataDir, std::string_view sha256);
+std::string avatarPathIn(const std::string& dataDir, std::string_view sha256);
 
 class MediaLibrary {
 public:
@@ -80,7 +84,13 @@ public:
     // Blocks until the asset is no longer 'processing' or `timeout` passes; returns its row.
     Result<store::Asset> waitProcessed(Id assetId, std::chrono::milliseconds timeout);
 
+    // Makes the avatar of the image `bytes` (makeAvatar's refusals) and stores it, crash-safely;
+    // returns the SHA-256 that names it. Stored before any account points at it, so a crash in
+    // between leaves at most an unused file.
+    Result<std::string> storeAvatar(std::span<const unsigned char> bytes);
+
     std::string originalPath(std::string_view sha256) const;
+    std::string avatarPath(std::string_view sha256) const;
     std::string derivedDir(std::string_view sha256) const;
     std::string uploadsDir() const { return m_dataDir + "/uploads"; }
 

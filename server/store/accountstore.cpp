@@ -9,7 +9,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, username, email, display_name, note, locked, is_admin, approved, password_hash, created_at, updated_at, "
-    "hide_collections";
+    "hide_collections, avatar_sha256";
 
 std::string lowerAscii(std::string_view s) {
     std::string out(s);
@@ -33,6 +33,8 @@ Account accountOfRow(const Query& q) {
     a.createdAt = q.int64(9);
     a.updatedAt = q.int64(10);
     a.hideCollections = q.int64(11) != 0;
+    if (!q.isNull(12))
+        a.avatarSha256 = q.text(12);
     return a;
 }
 
@@ -96,11 +98,11 @@ Result<Account> accountByEmail(Database& db, std::string_view email) {
     return readOne(q, "account");
 }
 
-Status updateProfile(Database& db, Id id, const std::string& displayName, const std::string& note, bool locked,
-                     bool hideCollections, std::int64_t now) {
+Status updateProfile(Database& db, const Account& a) {
     auto q = db.prepare("UPDATE accounts SET display_name = ?2, note = ?3, locked = ?4, updated_at = ?5, "
-                        "hide_collections = ?6 WHERE id = ?1");
-    q.bind(1, id).bind(2, displayName).bind(3, note).bind(4, locked).bind(5, now).bind(6, hideCollections);
+                        "hide_collections = ?6, avatar_sha256 = ?7 WHERE id = ?1");
+    q.bind(1, a.id).bind(2, a.displayName).bind(3, a.note).bind(4, a.locked).bind(5, a.updatedAt);
+    q.bind(6, a.hideCollections).bind(7, a.avatarSha256);
     return q.run();
 }
 

@@ -20,6 +20,8 @@ struct Account {
     std::string note;
     bool locked = false;
     bool hideCollections = false; // followers/following lists shown to the owner only
+    // The avatar's file (media/library.h avatarPath), named by its SHA-256; none: the default.
+    std::optional<std::string> avatarSha256;
     bool isAdmin = false;
     bool approved = true;
     std::string passwordHash;
@@ -34,8 +36,7 @@ Result<Account> accountById(Database& db, Id id);
 Result<std::vector<Account>> accountsByIds(Database& db, const std::vector<Id>& ids);
 Result<Account> accountByUsername(Database& db, std::string_view username);
 Result<Account> accountByEmail(Database& db, std::string_view email);
-Status updateProfile(Database& db, Id id, const std::string& displayName, const std::string& note, bool locked,
-                     bool hideCollections, std::int64_t now);
+Status updateProfile(Database& db, const Account& account);
 Status updatePasswordHash(Database& db, Id id, const std::string& hash, std::int64_t now);
 Status setApproved(Database& db, Id id, bool approved);
 std::int64_t countAccounts(Database& db);

@@ -76,6 +76,16 @@ Result<std::vector<ReferencedFile>> referencedFiles(Database& db) {
             break;
         files.push_back({ReferencedFile::Kind::Derivative, q.text(0), q.text(1), q.int64(2)});
     }
+    auto avatars = db.prepare("SELECT DISTINCT avatar_sha256 FROM accounts WHERE avatar_sha256 IS NOT NULL "
+                              "ORDER BY avatar_sha256");
+    for (;;) {
+        auto row = avatars.step();
+        if (!row)
+            return row.status();
+        if (!*row)
+            break;
+        files.push_back({ReferencedFile::Kind::Avatar, avatars.text(0), "", -1});
+    }
     return files;
 }
 

@@ -22,14 +22,15 @@ Result<std::vector<std::string>> integrityProblems(Database& db);
 
 // A file under the data directory that the database says must exist.
 struct ReferencedFile {
-    enum class Kind { Original, Derivative };
+    enum class Kind { Original, Derivative, Avatar };
     Kind kind = Kind::Original;
-    std::string sha256;  // of the original (an original's file is named by it)
-    std::string variant; // a derivative's variant ("thumb", ...); empty for an original
-    std::int64_t byteSize = 0;
+    std::string sha256;  // of the original or the avatar (their files are named by it)
+    std::string variant; // a derivative's variant ("thumb", ...); empty otherwise
+    std::int64_t byteSize = 0; // unknown (-1) for an avatar: its SHA-256 is checked instead
 };
 
-// Every original (once per content, whoever owns it) and every derivative the assets reference.
+// Every original (once per content, whoever owns it), every derivative the assets reference,
+// and every account's avatar.
 Result<std::vector<ReferencedFile>> referencedFiles(Database& db);
 
 // Removes the rows of unfinished tus uploads (their partial bytes are not part of a backup: the

@@ -448,6 +448,11 @@ CREATE TABLE sync_client_ids (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX sync_client_ids_by_entity ON sync_client_ids(kind, entity_id);
 )sql",
+        // (appended by h/peopleui) an account's avatar: the SHA-256 naming its file under
+        // media/avatars (media/library.h); NULL for the default picture.
+        R"sql(
+ALTER TABLE accounts ADD COLUMN avatar_sha256 TEXT CHECK (avatar_sha256 IS NULL OR length(avatar_sha256) = 64);
+)sql",
     };
     return all;
 }

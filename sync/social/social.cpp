@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 #include <curl/curl.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -768,25 +770,74 @@ Result<SearchResults> Social::search(const std::string& query, int limit) {
     return out;
 }
 
+namespace {
+// The local file of the library photo `sha256` (any place it was imported from that still holds
+// it) and its bytes, for an avatar upload.
+Result<std::string> avatarBytes(store::LocalStore& store, const std::string& sha256) {
+    auto q = store.db().prepare(
+        "SELECT f.path FROM asset_files f JOIN assets a ON a.id = f.asset_id WHERE a.sha256 = ? ORDER BY f.path");
+    q.bind(1, sha256);
+    for (;;) {
+        auto row = q.step();
+        if (!row)
+            return row.status();
+        if (!*row)
+            return notFound("avatar: no local file of that photo (it is not in the library, or its files moved)");
+        const std::string path = q.text(0);
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(path, ec);
+        if (ec)
+            continue;
+        if (size > Social::kMaxAvatarBytes)
+            return Status(Code::Unprocessable, "avatar: the photo is " + std::to_string(size / (1024 * 1024)) +
+                                                   " MiB; an avatar may be at most " +
+                                                   std::to_string(Social::kMaxAvatarBytes / (1024 * 1024)) + " MiB");
+        std::ifstream in(path, std::ios::binary);
+        std::string bytes(size, '\0');
+        if (in.read(bytes.data(), static_cast<std::streamsize>(size)))
+            return bytes;
+    }
+}
+
+// A multipart/form-data body of text fields and at most one file (RFC 7578).
+std::string multipartBody(const std::string& boundary, const std::vector<std::pair<std::string, std::string>>& fields,
+                          const std::optional<std::pair<std::string, std::string>>& file) {
+    std::string out;
+    for (const auto& [name, value] : fields)
+        out += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+    if (file)
+        out += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file->first +
+               "\"; filename=\"avatar\"\r\nContent-Type: application/octet-stream\r\n\r\n" + file->second + "\r\n";
+    return out + "--" + boundary + "--\r\n";
+}
+} // namespace
+
 Result<SocialAccount> Social::updateProfile(const ProfileEdit& edit) {
-    if (edit.avatarSha256)
-        return Status(Code::Unprocessable, "avatar: the server does not store avatars yet");
-    json::object body;
+    std::vector<std::pair<std::string, std::string>> fields;
     if (edit.displayName)
-        body["display_name"] = *edit.displayName;
+        fields.emplace_back("display_name", *edit.displayName);
     if (edit.bio)
-        body["note"] = *edit.bio;
+        fields.emplace_back("note", *edit.bio);
     if (edit.locked)
-        body["locked"] = *edit.locked;
-    if (body.empty())
-        return invalidArgument("nothing to change: set a display name, a bio or locked");
+        fields.emplace_back("locked", *edit.locked ? "true" : "false");
+    std::optional<std::pair<std::string, std::string>> avatar;
+    if (edit.avatarSha256) {
+        auto bytes = avatarBytes(m_store, *edit.avatarSha256);
+        if (!bytes)
+            return bytes.status();
+        avatar.emplace("avatar", std::move(bytes).value());
+    }
+    if (fields.empty() && !avatar)
+        return invalidArgument("nothing to change: set a display name, a bio, locked or an avatar");
     net::HttpClient http;
     std::string base;
     PINHOLE_TRY(signedIn(m_store, http, base));
+    // Multipart, as Mastodon clients send it: the one form that carries text and an image.
+    const std::string boundary = "pinhole-" + randomUuid();
     auto r = http.send({"PATCH",
                         base + "/api/v1/accounts/update_credentials",
-                        {{"Content-Type", "application/json"}},
-                        json::serialize(body)});
+                        {{"Content-Type", "multipart/form-data; boundary=" + boundary}},
+                        multipartBody(boundary, fields, avatar)});
     if (!r)
         return r.status();
     if (r->status != 200)

@@ -143,6 +143,9 @@ public:
     // it was made: a pull ending this soon after an op was applied may not show it yet, so such
     // ops are still laid over (until a later pull), lest the UI flicker back.
     static constexpr std::int64_t kSettleMillis = 2000;
+    // The largest photo updateProfile sends as an avatar: the server's bound on an avatar upload
+    // (server/media/derivatives.h kMaxAvatarBytes), checked here so a bigger one fails at once.
+    static constexpr std::uintmax_t kMaxAvatarBytes = 8ull * 1024 * 1024;
 
     Social(store::LocalStore& store, HybridLogicalClock& clock) : m_store(store), m_clock(clock) {}
 
@@ -197,8 +200,9 @@ public:
 
     // --- online helpers (block on the network) ---
     Result<SearchResults> search(const std::string& query, int limit = 20);
-    // PATCH /api/v1/accounts/update_credentials; the avatar is uploaded from the local file of
-    // that photo. Returns the account as the server now has it.
+    // PATCH /api/v1/accounts/update_credentials (multipart); the avatar is uploaded from the
+    // local file of that photo (NotFound without one; Unprocessable above kMaxAvatarBytes), and
+    // the server makes it square. Returns the account as the server now has it.
     Result<SocialAccount> updateProfile(const ProfileEdit& edit);
 
 private:

@@ -223,8 +223,8 @@ private slots:
         QVERIFY(tags->accounts.empty());
         QCOMPARE(gina->social().search("").status().code(), Code::InvalidArgument);
         ProfileEdit avatar;
-        avatar.avatarSha256 = "00";
-        QCOMPARE(gina->social().updateProfile(avatar).status().code(), Code::Unprocessable);
+        avatar.avatarSha256 = "00"; // no such photo in the library
+        QCOMPARE(gina->social().updateProfile(avatar).status().code(), Code::NotFound);
         ProfileEdit tooLong;
         tooLong.displayName = std::string(1000, 'x');
         auto refused = gina->social().updateProfile(tooLong);

@@ -60,6 +60,43 @@ Result<http::Response> verifyCredentials(ApiContext& ctx, http::Request& request
     return jsonResponse(mastodon::credentialAccountJson(*account, ctx.baseUrl, *counts));
 }
 
+// The `avatar` file part of a multipart update_credentials, stored (MediaLibrary::storeAvatar);
+// nullopt when the request has none. A `header` is refused: Pinhole shows no header images.
+Result<std::optional<std::string>> storeAvatarOf(ApiContext& ctx, const http::Request& request,
+                                                 const http::Params& params) {
+    const std::string_view type = request.header("content-type");
+    if (type.substr(0, 19) != "multipart/form-data") {
+        // Text fields only: an avatar or header named here is not an image.
+        if (params.has("avatar") || params.has("header"))
+            return unprocessable(std::string(params.has("avatar") ? "avatar" : "header") +
+                                 ": send the image as a multipart/form-data file part");
+        return std::optional<std::string>{};
+    }
+    auto parts = http::parseMultipart(type, request.body);
+    if (!parts)
+        return parts.status();
+    const http::MultipartPart* avatar = nullptr;
+    for (const auto& part : *parts) {
+        if (part.name == "header")
+            return unprocessable("header: header images are not supported by this server");
+        if (part.name == "avatar")
+            avatar = &part;
+    }
+    if (!avatar)
+        return std::optional<std::string>{};
+    if (avatar->content.empty())
+        return unprocessable("avatar: the file is empty");
+    // The part's own Content-Type and file name are ignored: the bytes decide (media/imageprobe.h).
+    auto sha = ctx.media->storeAvatar(
+        {reinterpret_cast<const unsigned char*>(avatar->content.data()), avatar->content.size()});
+    if (!sha) {
+        // Name the field, so a client can show the error next to it.
+        const Status& s = sha.status();
+        return Status(s.code(), s.message().starts_with("avatar") ? s.message() : "avatar: " + s.message());
+    }
+    return std::optional<std::string>{std::move(sha).value()};
+}
+
 Result<http::Response> updateCredentials(ApiContext& ctx, http::Request& request) {
     auto principal = authenticate(ctx, request, "write:accounts");
     if (!principal)
@@ -67,7 +104,11 @@ Result<http::Response> updateCredentials(ApiContext& ctx, http::Request& request
     auto p = http::Params::fromRequest(request);
     if (!p)
         return p.status();
+    auto avatar = storeAvatarOf(ctx, request, *p);
+    if (!avatar)
+        return avatar.status();
     accounts::ProfileChange change;
+    change.avatarSha256 = std::move(avatar).value();
     change.displayName = p->string("display_name");
     change.note = p->string("note");
     auto locked = p->boolean("locked");
@@ -121,8 +162,10 @@ void registerAccountRoutes(http::Router& router, ApiContext& ctx) {
     router.add("POST", "/api/v1/accounts", [&ctx](http::Request& r) { return registerAccount(ctx, r); });
     router.add("GET", "/api/v1/accounts/verify_credentials",
                [&ctx](http::Request& r) { return verifyCredentials(ctx, r); });
+    // The body may carry an avatar image (multipart), hence room for one plus the form.
     router.add("PATCH", "/api/v1/accounts/update_credentials",
-               [&ctx](http::Request& r) { return updateCredentials(ctx, r); });
+               [&ctx](http::Request& r) { return updateCredentials(ctx, r); },
+               http::RouteOptions{media::kMaxAvatarBytes + http::kDefaultMaxBody});
     router.add("GET", "/api/v1/accounts/lookup", [&ctx](http::Request& r) { return lookup(ctx, r); });
     router.add("GET", "/api/v1/accounts/:id", [&ctx](http::Request& r) { return getAccount(ctx, r); });
 }

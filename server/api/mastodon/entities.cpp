@@ -9,7 +9,9 @@ namespace json = boost::json;
 namespace pinhole::server::api::mastodon {
 
 json::object accountJson(const store::Account& a, const std::string& baseUrl, const store::AccountCounts& counts) {
-    const std::string avatar = baseUrl + "/static/avatar-missing.png";
+    // A stored avatar's URL names its bytes, so it changes with the avatar and caches for ever.
+    const std::string avatar = a.avatarSha256 ? baseUrl + "/avatars/" + *a.avatarSha256 + ".jpg"
+                                              : baseUrl + "/static/avatar-missing.png";
     return json::object{
         {"id", idToString(a.id)},
         {"username", a.username},

@@ -1,7 +1,9 @@
 // Media bytes at /media/<id>/<variant>: thumb, preview, large (derivatives) and original (owner
 // only). Streamed from disk; ETag and If-None-Match (304), single byte ranges (206, RFC 9110
 // §14), immutable caching for derivatives (their bytes never change for a given asset).
+// Avatars at /avatars/<sha256>.jpg: public, as in Mastodon, and immutable (named by their bytes).
 #include "api/context.h"
+#include "core/digest.h"
 
 #include <boost/json.hpp>
 
@@ -131,10 +133,37 @@ Result<http::Response> serve(ApiContext& ctx, http::Request& request) {
     return r;
 }
 
+Result<http::Response> serveAvatar(ApiContext& ctx, http::Request& request) {
+    std::string_view name = request.pathParam("name");
+    if (!name.ends_with(".jpg"))
+        return notFound("avatar not found");
+    name.remove_suffix(4);
+    if (!isSha256Hex(name))
+        return notFound("avatar not found");
+    const std::string path = ctx.media->avatarPath(name);
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec)
+        return notFound("avatar not found");
+    const std::string etag = "\"" + std::string(name.substr(0, 32)) + "-avatar\"";
+    http::Response r;
+    r.contentType = std::string(media::kDerivativeMimeType);
+    r.header("ETag", etag);
+    r.header("Cache-Control", "public, max-age=31536000, immutable");
+    r.header("X-Content-Type-Options", "nosniff");
+    if (etagMatches(request.header("if-none-match"), etag)) {
+        r.status = 304;
+        return r;
+    }
+    r.file = http::FileBody{path, 0, size};
+    return r;
+}
+
 } // namespace
 
 void registerMediaFileRoutes(http::Router& router, ApiContext& ctx) {
     router.add("GET", "/media/:id/:variant", [&ctx](http::Request& r) { return serve(ctx, r); });
+    router.add("GET", "/avatars/:name", [&ctx](http::Request& r) { return serveAvatar(ctx, r); });
 }
 
 } // namespace pinhole::server::api
