@@ -11,6 +11,7 @@
 #include "importing/importcontroller.h"
 #include "importing/uploadlistmodel.h"
 #include "library/librarymodel.h"
+#include "media/cachecontroller.h"
 #include "session.h"
 #include "status/statuscontroller.h"
 
@@ -39,6 +40,8 @@ class App : public QObject {
     Q_PROPERTY(int thumbnailSize READ thumbnailSize WRITE setThumbnailSize NOTIFY preferencesChanged)
     Q_PROPERTY(QString lastView READ lastView WRITE setLastView NOTIFY preferencesChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+    // h/cache: the media cache's budget and usage (the settings page).
+    Q_PROPERTY(CacheController* cache READ cache CONSTANT)
 
 public:
     enum class Theme { System, Light, Dark };
@@ -67,6 +70,8 @@ public:
     StatusController* status() { return &m_status; }
     QString defaultServer() const { return m_defaultServer; }
     QString lastError() const { return m_lastError; }
+    // h/cache
+    CacheController* cache() { return &m_cache; }
 
     Theme theme() const;
     void setTheme(Theme theme);
@@ -106,6 +111,8 @@ private:
     StatusController m_status;
     UploadListModel m_uploads;
     QString m_lastError;
+    // h/cache
+    CacheController m_cache{&m_session};
 };
 
 } // namespace pinhole::app

@@ -49,6 +49,8 @@ class LibraryModel : public QAbstractListModel {
     Q_PROPERTY(bool selectionFavourite READ selectionIsFavourite NOTIFY selectionChanged)
     // Ctrl+F: only photos whose file name or caption contains this (case-insensitive).
     Q_PROPERTY(QString filter READ filter WRITE setFilter NOTIFY filterChanged)
+    // Whether moveInAlbum() can move anything now (the grid enables dragging by it).
+    Q_PROPERTY(bool reorderable READ reorderable NOTIFY reorderableChanged)
 
 public:
     enum Role {
@@ -104,6 +106,12 @@ public:
     Q_INVOKABLE void tagSelection(const QString& label);
     // To the server's trash (restorable there); the photos leave the grid.
     Q_INVOKABLE void trashSelection();
+    // An album's drag and drop: the photo at `from` goes to `to` (both rows of this model),
+    // shown at once and saved as Library::moveInAlbum (synced as album.move). False (nothing
+    // moves) outside an album, while filtered (rows are then not album positions), or for rows
+    // out of range.
+    Q_INVOKABLE bool moveInAlbum(int from, int to);
+    bool reorderable() const { return !m_albumId.isEmpty() && m_filter.trimmed().isEmpty(); }
     bool selectionIsFavourite() const;
 
 signals:
@@ -112,6 +120,7 @@ signals:
     void albumIdChanged();
     void filterChanged();
     void selectionChanged();
+    void reorderableChanged();
     // A new snapshot was applied (for the upload list and the benchmark).
     void rowsLoaded();
 
