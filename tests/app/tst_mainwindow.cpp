@@ -1,6 +1,7 @@
 // The app's QML loads from the static modules (as main.cpp loads it): a new profile shows the
 // sign-in page with the server it was given; a signed-in profile opens straight into the
-// library (no server needed), and importing a folder shows its photos in the grid at once.
+// library (no server needed), and importing a folder shows its photos in the grid at once; the
+// page shortcuts and tabs work while a toast shows or a page is pushed over the tabs.
 #include "app.h"
 #include "appinfo.h"
 #include "apptest.h"
@@ -59,6 +60,17 @@ class TestMainWindow : public QObject {
         return qobject_cast<QQuickWindow*>(engine.rootObjects().first());
     }
 
+    // A profile signed in earlier; the server is not running now (the app opens offline).
+    static bool signedInProfile(const QString& profile) {
+        app::Session session;
+        return QDir().mkpath(profile) && test::openSession(session, profile + "/pinhole.db") &&
+               test::onLibraryThread<bool>(session, [](sync::Engine& engine) {
+                   return engine.store().setMeta("server_url", "http://127.0.0.1:9").isOk() &&
+                          engine.store().setMeta("username", "alice").isOk() &&
+                          engine.store().setMeta("access_token", "t0ken").isOk();
+               });
+    }
+
 private slots:
     void initTestCase() {
         QCoreApplication::setOrganizationName("PinholeTest");
@@ -89,17 +101,7 @@ private slots:
 
     void aSignedInProfileOpensTheLibraryAndAnImportedFolderShowsInTheGrid() {
         const QString profile = m_dir.path() + "/signed-in";
-        {
-            // Signed in earlier; the server is not running now (the app opens offline).
-            app::Session session;
-            QVERIFY(QDir().mkpath(profile));
-            QVERIFY(test::openSession(session, profile + "/pinhole.db"));
-            QVERIFY(test::onLibraryThread<bool>(session, [](sync::Engine& engine) {
-                return engine.store().setMeta("server_url", "http://127.0.0.1:9").isOk() &&
-                       engine.store().setMeta("username", "alice").isOk() &&
-                       engine.store().setMeta("access_token", "t0ken").isOk();
-            }));
-        }
+        QVERIFY(signedInProfile(profile));
         const QString folder = m_dir.path() + "/trip";
         QVERIFY(test::makePhoto(folder + "/a.jpg", Qt::red, "2024:05:01 10:00:00"));
         QVERIFY(test::makePhoto(folder + "/b.jpg", Qt::green, "2024:05:02 10:00:00"));
@@ -125,6 +127,48 @@ private slots:
         QTRY_COMPARE(countLoaded(grid, "photoThumb"), 3);
         QTRY_VERIFY(!services.importer()->importing());
         QVERIFY(services.importer()->summary().contains("3 photos added"));
+    }
+
+    // Regression (tst_e2e_app's import-progress.png showed the library): the import's toast is a
+    // popup that closed on Escape, and Qt Quick blocks a window's shortcuts while such a popup
+    // is open, so Ctrl+3 did nothing for four seconds after an import or an error; and a tab
+    // clicked while the viewer or an album was pushed changed the page under it, out of sight.
+    void pageShortcutsAndTabsWorkWhileAToastShowsOrAPageIsPushed() {
+        const QString profile = m_dir.path() + "/shortcuts";
+        QVERIFY(signedInProfile(profile));
+        const QString folder = m_dir.path() + "/shortcut-photos";
+        QVERIFY(test::makePhoto(folder + "/a.jpg", Qt::red, "2024:05:01 10:00:00"));
+        app::App services(profile, {});
+        app::App::setInstance(&services);
+        services.start();
+        QQmlApplicationEngine engine;
+        auto* window = load(engine, services);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        QTRY_VERIFY(services.account()->signedIn());
+        auto* tabs = window->findChild<QQuickItem*>("mainTabs");
+        auto* stack = window->findChild<QQuickItem*>("mainStack");
+        auto* toast = window->findChild<QObject*>("toast");
+        QVERIFY(tabs && stack && toast);
+        tabs->setProperty("currentIndex", 0);
+
+        services.importer()->importPaths({folder});
+        QTRY_VERIFY(toast->property("opened").toBool()); // "1 photo added"
+        window->requestActivate();
+        QVERIFY(QTest::qWaitForWindowActive(window));
+        QTest::keyClick(window, Qt::Key_3, Qt::ControlModifier);
+        QCOMPARE(tabs->property("currentIndex").toInt(), 2);
+        QVERIFY(toast->property("opened").toBool()); // the shortcut did not go to the toast
+
+        // The viewer over the library; choosing the Albums tab shows the albums.
+        QTest::keyClick(window, Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(tabs->property("currentIndex").toInt(), 0);
+        QVERIFY(QMetaObject::invokeMethod(window, "openViewer",
+                                          Q_ARG(QVariant, QVariant::fromValue<QObject*>(services.library())),
+                                          Q_ARG(QVariant, 0)));
+        QTRY_COMPARE(stack->property("depth").toInt(), 2);
+        tabs->setProperty("currentIndex", 1);
+        QTRY_COMPARE(stack->property("depth").toInt(), 1);
     }
 };
 
