@@ -5,7 +5,10 @@
 // - Files are fetched with the one HTTP client (net/http.h, so the pinned TLS key holds), streamed
 //   to <profile>/media/tmp/, checked (an original must hash to its SHA-256), fsynced and renamed
 //   into place; only then is its row (size, last access) written. A fetch stopped part way, or a
-//   process killed during one, never leaves a file at a cache path; open() sweeps tmp/.
+//   process killed during one, never leaves a file at a cache path; open() sweeps tmp/ (so a
+//   second process opening the same profile at that moment fails a fetch under way, which is
+//   asked again later). `cancelled` is checked as bytes arrive; a stalled server is cut off by
+//   the client's stall timeout.
 // - Thumbnails are fetched lazily, when a view first asks for one, and then kept for good (they are
 //   small: ~30 KB each): neither counted in the budget nor evicted. Not all at sync time, because a
 //   first sync of a 50 000-photo library would download ~1.5 GB before anything else, and a sync
