@@ -57,8 +57,8 @@ ItemDelegate {
             objectName: "pinState"
             visible: album.pinned
             text: album.offlineCount >= album.photoCount
-                  ? qsTr("📌 Available offline")
-                  : qsTr("📌 Downloading %1 of %2…").arg(album.offlineCount).arg(album.photoCount)
+                  ? qsTr("Pinned · available offline")
+                  : qsTr("Pinned · downloading %1 of %2…").arg(album.offlineCount).arg(album.photoCount)
             color: album.Material.accent
             font.pixelSize: 12
         }
