@@ -136,6 +136,8 @@ ApplicationWindow {
     DropArea {
         anchors.fill: parent
         enabled: window.signedIn
+        // Files only: over the whole window, it would take an album's photo drags too.
+        keys: ["text/uri-list"]
         onEntered: drag => drag.accept(Qt.CopyAction)
         onDropped: drop => {
             if (drop.hasUrls) {

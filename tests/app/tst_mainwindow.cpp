@@ -1,7 +1,8 @@
 // The app's QML loads from the static modules (as main.cpp loads it): a new profile shows the
 // sign-in page with the server it was given; a signed-in profile opens straight into the
 // library (no server needed), and importing a folder shows its photos in the grid at once; the
-// page shortcuts and tabs work while a toast shows or a page is pushed over the tabs.
+// page shortcuts and tabs work while a toast shows or a page is pushed over the tabs; a photo
+// dragged onto another in an album's grid moves there.
 #include "app.h"
 #include "appinfo.h"
 #include "apptest.h"
@@ -11,6 +12,7 @@
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -33,6 +35,16 @@ int countVisible(QQuickItem* root, const QString& name) {
         n += countVisible(child, name);
     }
     return n;
+}
+// Every visible item under `root` with this objectName, in tree order.
+void collectVisible(QQuickItem* root, const QString& name, QList<QQuickItem*>& out) {
+    for (auto* child : root->childItems()) {
+        if (!child->isVisible())
+            continue;
+        if (child->objectName() == name)
+            out << child;
+        collectVisible(child, name, out);
+    }
 }
 // Every image under `root` with this objectName that has loaded (Image.Ready).
 int countLoaded(QQuickItem* root, const QString& name) {
@@ -76,6 +88,7 @@ private slots:
         QCoreApplication::setOrganizationName("PinholeTest");
         QCoreApplication::setApplicationName("tst_mainwindow");
         QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear(); // the last view and the like of an earlier run
         QQuickStyle::setStyle("Material");
     }
 
@@ -169,6 +182,70 @@ private slots:
         QTRY_COMPARE(stack->property("depth").toInt(), 2);
         tabs->setProperty("currentIndex", 1);
         QTRY_COMPARE(stack->property("depth").toInt(), 1);
+    }
+
+    void aPhotoDraggedOntoAnotherInAnAlbumMovesThere() {
+        const QString profile = m_dir.path() + "/drag";
+        QVERIFY(signedInProfile(profile));
+        const QString folder = m_dir.path() + "/drag-photos";
+        QVERIFY(test::makePhoto(folder + "/a.jpg", Qt::red, "2024:05:01 10:00:00"));
+        QVERIFY(test::makePhoto(folder + "/b.jpg", Qt::green, "2024:05:02 10:00:00"));
+        QVERIFY(test::makePhoto(folder + "/c.jpg", Qt::blue, "2024:05:03 10:00:00"));
+        app::App services(profile, {});
+        app::App::setInstance(&services);
+        services.start();
+        QQmlApplicationEngine engine;
+        auto* window = load(engine, services);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        QTRY_VERIFY(services.account()->signedIn());
+        services.importer()->importPaths({folder});
+        QTRY_COMPARE(services.library()->count(), 3);
+        const QString id = QString::fromStdString(test::onLibraryThread<std::string>(
+            services.session(), [](sync::Engine& e) {
+                auto& library = e.library();
+                const auto assets = library.assets();
+                auto album = library.createAlbum("Trip");
+                if (!assets || !album)
+                    return std::string();
+                for (const auto& a : *assets)
+                    (void)library.addToAlbum(*album, a.sha256);
+                return *album;
+            }));
+        QVERIFY(!id.isEmpty());
+
+        auto* albumsPage = window->findChild<QQuickItem*>("albumsPage");
+        auto* stack = window->findChild<QQuickItem*>("mainStack");
+        QVERIFY(albumsPage && stack);
+        QVERIFY(QMetaObject::invokeMethod(albumsPage, "openAlbum", Q_ARG(QString, id), Q_ARG(QString, "Trip")));
+        QTRY_COMPARE(stack->property("depth").toInt(), 2);
+        QTRY_VERIFY(!stack->property("busy").toBool()); // the page has slid in
+        auto* page = stack->property("currentItem").value<QQuickItem*>();
+        QVERIFY(page);
+        auto* photos = page->property("photos").value<app::LibraryModel*>();
+        QVERIFY(photos);
+        QTRY_COMPARE(photos->count(), 3);
+        QVERIFY(photos->reorderable());
+        const QStringList before{photos->sha256At(0), photos->sha256At(1), photos->sha256At(2)};
+        QList<QQuickItem*> cells;
+        QTRY_VERIFY((cells.clear(), collectVisible(page, "photoCell", cells), cells.size() == 3));
+
+        // Press on the first photo, drag it in steps onto the third, release.
+        const QPoint from = cells[0]->mapToScene(QPointF(cells[0]->width() / 2, cells[0]->height() / 2)).toPoint();
+        const QPoint to = cells[2]->mapToScene(QPointF(cells[2]->width() / 2, cells[2]->height() / 2)).toPoint();
+        QTest::mousePress(window, Qt::LeftButton, {}, from);
+        for (int step = 1; step <= 10; ++step)
+            QTest::mouseMove(window, from + (to - from) * step / 10);
+        QTest::mouseRelease(window, Qt::LeftButton, {}, to);
+
+        const QStringList after{before[1], before[2], before[0]};
+        QTRY_COMPARE((QStringList{photos->sha256At(0), photos->sha256At(1), photos->sha256At(2)}), after);
+        const auto stored = test::onLibraryThread<std::vector<std::string>>(services.session(), [](sync::Engine& e) {
+            const auto albums = e.library().albums();
+            return albums && !albums->empty() ? albums->front().assetSha256s : std::vector<std::string>();
+        });
+        QTRY_COMPARE(stored.size(), std::size_t(3));
+        QCOMPARE(QString::fromStdString(stored[2]), before[0]);
     }
 };
 
