@@ -133,8 +133,8 @@ private:
     int m_syncInterval = 30'000;          // sync thread only
     int m_backoff = 0;                    // sync thread only: the next delay after a failure
 
-    mutable QMutex m_pathsMutex;     // guards m_paths and m_media
-    QHash<QString, QString> m_paths; // sha256 -> a local file
+    mutable QMutex m_pathsMutex;               // guards m_paths and m_media
+    QHash<QString, QString> m_paths;           // sha256 -> a local file
     std::shared_ptr<sync::MediaCache> m_media; // the engine's, once it is open
 };
 

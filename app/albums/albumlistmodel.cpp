@@ -27,8 +27,8 @@ QVariant AlbumListModel::data(const QModelIndex& index, int role) const {
 }
 
 QHash<int, QByteArray> AlbumListModel::roleNames() const {
-    return {{AlbumIdRole, "albumId"}, {NameRole, "name"}, {PhotoCountRole, "photoCount"}, {CoverRole, "cover"},
-            {PinnedRole, "pinned"},      {OfflineCountRole, "offlineCount"}};
+    return {{AlbumIdRole, "albumId"}, {NameRole, "name"},     {PhotoCountRole, "photoCount"},
+            {CoverRole, "cover"},     {PinnedRole, "pinned"}, {OfflineCountRole, "offlineCount"}};
 }
 
 void AlbumListModel::reload() {

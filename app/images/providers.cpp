@@ -179,12 +179,12 @@ void registerImageProviders(QQmlEngine& engine, Session& session, const QString&
     // The pool belongs to the engine: it is destroyed (waiting for running jobs) with it.
     auto* pool = new QThreadPool(&engine);
     pool->setMaxThreadCount(std::max(2, QThread::idealThreadCount() - 1));
-    ImageServices services{[&session](const QString& sha) { return session.localPathOf(sha); },
-                           std::make_shared<ThumbnailCache>(root), pool,
-                           [&session](const QString& sha, sync::MediaVariant variant,
-                                      const std::function<bool()>& cancelled) {
-                               return session.mediaFileOf(sha, variant, cancelled);
-                           }};
+    ImageServices services{
+        [&session](const QString& sha) { return session.localPathOf(sha); }, std::make_shared<ThumbnailCache>(root),
+        pool,
+        [&session](const QString& sha, sync::MediaVariant variant, const std::function<bool()>& cancelled) {
+            return session.mediaFileOf(sha, variant, cancelled);
+        }};
     engine.addImageProvider(QStringLiteral("thumb"), new ThumbProvider(services));
     engine.addImageProvider(QStringLiteral("preview"), new PreviewProvider(services, PreviewProvider::kMaxSide));
     engine.addImageProvider(QStringLiteral("original"), new PreviewProvider(services, 0));

@@ -51,7 +51,8 @@ void CacheController::change(std::function<sync::Status(sync::MediaCache&)> task
             }
             return readUsage(*engine.media());
         },
-        this, [this](UsageRead read) {
+        this,
+        [this](UsageRead read) {
             if (!read.error.isEmpty()) {
                 emit m_session->editFailed(read.error);
                 return;

@@ -49,8 +49,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const std::string& storePath, LogSi
 Engine::Engine(std::unique_ptr<store::LocalStore> store, std::unique_ptr<store::LocalStore> syncStore,
                std::shared_ptr<MediaCache> media, LogSink log)
     : m_log(std::move(log)), m_store(std::move(store)), m_syncStore(std::move(syncStore)), m_media(std::move(media)),
-      m_clock(wallMillis),
-      m_library(*m_store, m_clock), m_social(*m_store, m_clock) {}
+      m_clock(wallMillis), m_library(*m_store, m_clock), m_social(*m_store, m_clock) {}
 
 Engine::~Engine() {
     stopWatching();

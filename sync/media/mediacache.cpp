@@ -31,8 +31,8 @@ Status ioError(const std::string& what, const std::string& path) {
 }
 
 bool isSha256(const std::string& text) {
-    return text.size() == 64 &&
-           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return text.size() == 64 && std::all_of(text.begin(), text.end(),
+                                            [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // A file being written under tmp/: removed unless committed.
@@ -201,17 +201,16 @@ Result<std::string> MediaCache::fetch(const std::string& sha256, MediaVariant va
         return ioError("cannot create", temp.path());
     bool writeFailed = false;
     const std::string what = std::string("GET /media/") + serverId + "/" + variantName(variant);
-    auto response =
-        client->receive({"GET", base + "/media/" + serverId + "/" + variantName(variant), {}, {}},
-                        [&](std::string_view piece) {
-                            if (cancelled && cancelled())
-                                return false;
-                            if (!temp.write(piece)) {
-                                writeFailed = true;
-                                return false;
-                            }
-                            return true;
-                        });
+    auto response = client->receive({"GET", base + "/media/" + serverId + "/" + variantName(variant), {}, {}},
+                                    [&](std::string_view piece) {
+                                        if (cancelled && cancelled())
+                                            return false;
+                                        if (!temp.write(piece)) {
+                                            writeFailed = true;
+                                            return false;
+                                        }
+                                        return true;
+                                    });
     returnClient(std::move(client));
     if (writeFailed)
         return ioError("cannot write", temp.path());
@@ -239,13 +238,14 @@ Result<std::string> MediaCache::fetch(const std::string& sha256, MediaVariant va
     PINHOLE_TRY(temp.commit(target));
 
     std::lock_guard lock(m_mutex);
-    PINHOLE_TRY(m_store->db()
-                    .prepare("INSERT OR REPLACE INTO media_cache (sha256, variant, size, last_access) VALUES (?, ?, ?, ?)")
-                    .bind(1, sha256)
-                    .bind(2, variantName(variant))
-                    .bind(3, temp.size())
-                    .bind(4, static_cast<std::int64_t>(wallMillis()))
-                    .run());
+    PINHOLE_TRY(
+        m_store->db()
+            .prepare("INSERT OR REPLACE INTO media_cache (sha256, variant, size, last_access) VALUES (?, ?, ?, ?)")
+            .bind(1, sha256)
+            .bind(2, variantName(variant))
+            .bind(3, temp.size())
+            .bind(4, static_cast<std::int64_t>(wallMillis()))
+            .run());
     PINHOLE_TRY(evictLocked());
     return target;
 }
@@ -269,8 +269,8 @@ Status MediaCache::evictLocked() {
     std::int64_t budget = kDefaultBudget;
     if (auto text = m_store->meta(kBudgetKey))
         budget = std::stoll(*text);
-    const std::string evictable = std::string("FROM media_cache WHERE variant <> 'thumb' AND sha256 NOT IN (") +
-                                  kPinnedShas + ")";
+    const std::string evictable =
+        std::string("FROM media_cache WHERE variant <> 'thumb' AND sha256 NOT IN (") + kPinnedShas + ")";
     auto total = db.prepare("SELECT coalesce(sum(size), 0) " + evictable);
     auto row = total.step();
     if (!row)
@@ -341,7 +341,8 @@ Status MediaCache::clear() {
     std::lock_guard lock(m_mutex);
     auto& db = m_store->db();
     std::vector<std::pair<std::string, std::string>> victims;
-    auto q = db.prepare(std::string("SELECT sha256, variant FROM media_cache WHERE sha256 NOT IN (") + kPinnedShas + ")");
+    auto q =
+        db.prepare(std::string("SELECT sha256, variant FROM media_cache WHERE sha256 NOT IN (") + kPinnedShas + ")");
     for (;;) {
         auto row = q.step();
         if (!row)

@@ -13,8 +13,8 @@
 
 #include <QJsonArray>
 #include <QQuickTextureFactory>
-#include <QSignalSpy>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 
 using namespace pinhole;

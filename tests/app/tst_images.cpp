@@ -196,7 +196,8 @@ private slots:
         QCOMPARE(asked, (QStringList{"thumb", "large", "original"}));
 
         // Nothing anywhere: an error, not an image.
-        std::unique_ptr<QQuickImageResponse> missing(thumbs.requestImageResponse(QString(64, QLatin1Char('b')), QSize(64, 64)));
+        std::unique_ptr<QQuickImageResponse> missing(
+            thumbs.requestImageResponse(QString(64, QLatin1Char('b')), QSize(64, 64)));
         QVERIFY(imageOf(missing.get()).isNull());
         QVERIFY(missing->errorString().contains("no local or cached file"));
     }

@@ -201,8 +201,8 @@ private slots:
         QTRY_VERIFY(services.account()->signedIn());
         services.importer()->importPaths({folder});
         QTRY_COMPARE(services.library()->count(), 3);
-        const QString id = QString::fromStdString(test::onLibraryThread<std::string>(
-            services.session(), [](sync::Engine& e) {
+        const QString id =
+            QString::fromStdString(test::onLibraryThread<std::string>(services.session(), [](sync::Engine& e) {
                 auto& library = e.library();
                 const auto assets = library.assets();
                 auto album = library.createAlbum("Trip");
