@@ -5,7 +5,7 @@
 namespace pinhole::app {
 
 namespace {
-// The usage, or a failure's message (kept in CacheUsage-less form for the GUI thread).
+// The usage as read on the library thread, or why it could not be read or changed.
 struct UsageRead {
     sync::CacheUsage usage;
     QString error;
@@ -52,7 +52,7 @@ void CacheController::change(std::function<sync::Status(sync::MediaCache&)> task
             return readUsage(*engine.media());
         },
         this,
-        [this](UsageRead read) {
+        [this](const UsageRead& read) {
             if (!read.error.isEmpty()) {
                 emit m_session->editFailed(read.error);
                 return;
