@@ -15,6 +15,7 @@
 #include "people/notificationsmodel.h"
 #include "people/peoplesearchmodel.h"
 #include "people/profilemodel.h"
+#include "media/cachecontroller.h"
 #include "session.h"
 #include "social/composermodel.h"
 #include "social/feedmodel.h"
@@ -53,6 +54,8 @@ class App : public QObject {
     Q_PROPERTY(ComposerModel* composer READ composer CONSTANT)
     // h/peopleui: the notifications (one model for the page and the badge).
     Q_PROPERTY(NotificationsModel* notifications READ notifications CONSTANT)
+    // h/cache: the media cache's budget and usage (the settings page).
+    Q_PROPERTY(CacheController* cache READ cache CONSTANT)
 
 public:
     enum class Theme { System, Light, Dark };
@@ -85,6 +88,8 @@ public:
     FeedModel* feed() { return &m_feed; }
     SocialController* social() { return &m_social; }
     ComposerModel* composer() { return &m_composer; }
+    // h/cache
+    CacheController* cache() { return &m_cache; }
 
     Theme theme() const;
     void setTheme(Theme theme);
@@ -139,6 +144,8 @@ private:
     FeedModel m_feed;
     SocialController m_social;
     ComposerModel m_composer;
+    // h/cache
+    CacheController m_cache{&m_session};
 };
 
 } // namespace pinhole::app

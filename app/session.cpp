@@ -64,10 +64,14 @@ void Session::open(const QString& storePath) {
                 return;
             }
             m_engine = std::move(*engine);
+            {
+                QMutexLocker lock(&m_pathsMutex);
+                m_media = m_engine->media();
+            }
             // Both callbacks come on the sync thread: queue them to the GUI thread.
             m_engine->onChange([this](sync::Change change) {
                 deliver([this, change] {
-                    if (change == sync::Change::Mirror || change == sync::Change::Uploads)
+                    if (change != sync::Change::Outbox)
                         emit libraryChanged();
                     emit statusChanged();
                 });
@@ -230,6 +234,24 @@ void Session::rememberPaths(const std::vector<sync::LocalAsset>& assets) {
 QString Session::localPathOf(const QString& sha256) const {
     QMutexLocker lock(&m_pathsMutex);
     return m_paths.value(sha256);
+}
+
+QString Session::mediaFileOf(const QString& sha256, sync::MediaVariant variant,
+                             const std::function<bool()>& cancelled) const {
+    std::shared_ptr<sync::MediaCache> media;
+    {
+        QMutexLocker lock(&m_pathsMutex);
+        media = m_media;
+    }
+    if (!media)
+        return {};
+    auto path = media->fetch(sha256.toStdString(), variant, cancelled);
+    if (!path) {
+        if (path.status().code() != sync::Code::NotFound)
+            qCDebug(lcSync).noquote() << "media" << sha256 << QString::fromStdString(path.status().message());
+        return {};
+    }
+    return QString::fromStdString(*path);
 }
 
 } // namespace pinhole::app

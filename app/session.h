@@ -8,7 +8,8 @@
 // - The engine exists only on the library thread (m_engine); tasks get it by reference and must
 //   not keep it. Sync rounds run on the engine's own watcher thread (startWatching); its change
 //   and upload callbacks are queued onto the GUI thread as the signals below.
-// - localPathOf() is thread-safe (the image providers call it from their pool threads).
+// - localPathOf() and mediaFileOf() are thread-safe (the image providers call them from their
+//   pool threads); mediaFileOf() may block on the network, so never call it on the GUI thread.
 #pragma once
 
 #include "engine/engine.h"
@@ -88,6 +89,13 @@ public:
     // thread fills whenever it reads the assets; empty if none is on this computer.
     QString localPathOf(const QString& sha256) const;
 
+    // The file of a photo's server variant from the engine's media cache (sync/media), fetched
+    // first if need be: BLOCKS on the network, for the image providers' pool threads only.
+    // Empty when the photo is not on the server, the server is unreachable, `cancelled()`
+    // became true, or the store is not open yet.
+    QString mediaFileOf(const QString& sha256, sync::MediaVariant variant,
+                        const std::function<bool()>& cancelled = {}) const;
+
     // The library thread, for tests that check where a task ran.
     QThread* libraryThread() const { return m_thread; }
 
@@ -125,8 +133,9 @@ private:
     int m_syncInterval = 30'000;          // sync thread only
     int m_backoff = 0;                    // sync thread only: the next delay after a failure
 
-    mutable QMutex m_pathsMutex;     // guards m_paths
-    QHash<QString, QString> m_paths; // sha256 -> a local file
+    mutable QMutex m_pathsMutex;               // guards m_paths and m_media
+    QHash<QString, QString> m_paths;           // sha256 -> a local file
+    std::shared_ptr<sync::MediaCache> m_media; // the engine's, once it is open
 };
 
 } // namespace pinhole::app

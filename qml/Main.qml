@@ -97,7 +97,12 @@ ApplicationWindow {
                 // left the inactive tabs' light text unreadable.
                 background: null
                 Material.accent: "white"
-                onCurrentIndexChanged: App.lastView = window.views[currentIndex]
+                // A tab shows its page: the viewer or an album pushed over the tabs goes, as with
+                // Ctrl+1..4 (else the page changed out of sight).
+                onCurrentIndexChanged: {
+                    App.lastView = window.views[currentIndex]
+                    stack.pop(null)
+                }
                 TabButton { text: qsTr("Library") }
                 TabButton { text: qsTr("Albums") }
                 TabButton { text: qsTr("Uploads") }
@@ -255,6 +260,8 @@ ApplicationWindow {
     DropArea {
         anchors.fill: parent
         enabled: window.signedIn
+        // Files only: over the whole window, it would take an album's photo drags too.
+        keys: ["text/uri-list"]
         onEntered: drag => drag.accept(Qt.CopyAction)
         onDropped: drop => {
             if (drop.hasUrls) {
@@ -288,6 +295,9 @@ ApplicationWindow {
         id: toast
         objectName: "toast"
         property string text: ""
+        // It closes itself. A popup that closes on Escape makes Qt Quick block the window's
+        // shortcuts while it is open (Ctrl+3 after an import did nothing).
+        closePolicy: Popup.NoAutoClose
         x: (window.width - width) / 2
         y: window.height - height - 72
         onOpened: toastTimer.restart()

@@ -20,12 +20,15 @@ QVariant AlbumListModel::data(const QModelIndex& index, int role) const {
     case NameRole: return a.name;
     case PhotoCountRole: return a.count;
     case CoverRole: return a.coverSha256;
+    case PinnedRole: return a.pinned;
+    case OfflineCountRole: return a.offline;
     default: return {};
     }
 }
 
 QHash<int, QByteArray> AlbumListModel::roleNames() const {
-    return {{AlbumIdRole, "albumId"}, {NameRole, "name"}, {PhotoCountRole, "photoCount"}, {CoverRole, "cover"}};
+    return {{AlbumIdRole, "albumId"}, {NameRole, "name"},     {PhotoCountRole, "photoCount"},
+            {CoverRole, "cover"},     {PinnedRole, "pinned"}, {OfflineCountRole, "offlineCount"}};
 }
 
 void AlbumListModel::reload() {
@@ -41,9 +44,15 @@ void AlbumListModel::reload() {
             auto albums = engine.library().albums();
             if (!albums)
                 return out;
-            for (const auto& a : *albums)
-                out.push_back({QString::fromStdString(a.id), QString::fromStdString(a.name), int(a.assetSha256s.size()),
-                               a.assetSha256s.empty() ? QString() : QString::fromStdString(a.assetSha256s.front())});
+            for (const auto& a : *albums) {
+                Album album{QString::fromStdString(a.id), QString::fromStdString(a.name), int(a.assetSha256s.size()),
+                            a.assetSha256s.empty() ? QString() : QString::fromStdString(a.assetSha256s.front())};
+                if (auto pin = engine.media()->pinState(a.id)) {
+                    album.pinned = pin->pinned;
+                    album.offline = pin->available;
+                }
+                out.push_back(std::move(album));
+            }
             return out;
         },
         this, [this](std::vector<Album> albums) { apply(std::move(albums)); });
@@ -80,6 +89,13 @@ void AlbumListModel::rename(const QString& albumId, const QString& name) {
 
 void AlbumListModel::remove(const QString& albumId) {
     m_session->edit([id = albumId.toStdString()](sync::Engine& engine) { return engine.library().deleteAlbum(id); });
+}
+
+void AlbumListModel::setPinned(const QString& albumId, bool pinned) {
+    // An edit: the album list re-reads, and the nudged sync round fetches the originals.
+    m_session->edit([id = albumId.toStdString(), pinned](sync::Engine& engine) {
+        return pinned ? engine.media()->pinAlbum(id) : engine.media()->unpinAlbum(id);
+    });
 }
 
 QString AlbumListModel::nameOf(const QString& albumId) const {

@@ -1,5 +1,8 @@
 // The user's albums with their covers (the first photo) and counts, and the album edits:
-// create, rename, delete. Read on the library thread; re-read whenever the library changes.
+// create, rename, delete; and pinning for offline use (a setting of this computer, kept by the
+// media cache: sync/media/mediacache.h), with how many photos are available offline. Read on the
+// library thread; re-read whenever the library changes (a sync round that fetched pinned
+// photos counts).
 //
 // Threading: GUI thread only.
 #pragma once
@@ -19,7 +22,7 @@ class AlbumListModel : public QAbstractListModel {
     Q_PROPERTY(bool loading READ loading NOTIFY loadingChanged)
 
 public:
-    enum Role { AlbumIdRole = Qt::UserRole + 1, NameRole, PhotoCountRole, CoverRole };
+    enum Role { AlbumIdRole = Qt::UserRole + 1, NameRole, PhotoCountRole, CoverRole, PinnedRole, OfflineCountRole };
     Q_ENUM(Role)
 
     struct Album {
@@ -27,6 +30,8 @@ public:
         QString name;
         int count = 0;
         QString coverSha256; // empty for an empty album
+        bool pinned = false;
+        int offline = 0; // photos with a local file or a cached original
     };
 
     explicit AlbumListModel(Session* session, QObject* parent = nullptr);
@@ -42,6 +47,8 @@ public:
     Q_INVOKABLE void rename(const QString& albumId, const QString& name);
     Q_INVOKABLE void remove(const QString& albumId);
     Q_INVOKABLE QString nameOf(const QString& albumId) const;
+    // Pins (the next sync round fetches its photos' originals) or unpins an album.
+    Q_INVOKABLE void setPinned(const QString& albumId, bool pinned);
 
 signals:
     void countChanged();

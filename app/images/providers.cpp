@@ -101,7 +101,16 @@ public:
 };
 
 DecodedImage notFound(const QString& id) {
-    return {{}, QStringLiteral("no local file for %1").arg(id)};
+    return {{}, QStringLiteral("no local or cached file for %1").arg(id)};
+}
+
+// The photo's local file, else the media cache's file of `variant` (fetched if need be).
+QString fileFor(const ImageServices& services, const QString& id, sync::MediaVariant variant,
+                const ResponseState& state) {
+    QString path = services.pathOf(id);
+    if (path.isEmpty() && services.mediaFileOf)
+        path = services.mediaFileOf(id, variant, [&state] { return state.cancelled.load(); });
+    return path;
 }
 
 } // namespace
@@ -121,7 +130,9 @@ QQuickImageResponse* ThumbProvider::requestImageResponse(const QString& id, cons
             return DecodedImage{{}, QStringLiteral("not an asset hash: %1").arg(id)};
         if (QImage cached = services.thumbnails->load(id, side); !cached.isNull())
             return DecodedImage{cached, {}};
-        const QString path = services.pathOf(id);
+        // The server's thumbnail is 360 px: enough for 128 and 256, not for 512.
+        const auto variant = side <= 256 ? sync::MediaVariant::Thumb : sync::MediaVariant::Preview;
+        const QString path = fileFor(services, id, variant, state);
         if (path.isEmpty())
             return notFound(id);
         DecodedImage decoded = decodeUpright(path, side, DecodeBound::Cover);
@@ -139,10 +150,13 @@ QQuickImageResponse* PreviewProvider::requestImageResponse(const QString& id, co
         const int wanted = std::max(requestedSize.width(), requestedSize.height());
         side = side > 0 ? std::min(side, wanted) : wanted;
     }
-    return startResponse(m_services.pool, [services = m_services, id, side](const ResponseState&) {
+    // The preview (at most 2048 px) from the server's large image (2048 px), the original from
+    // the original.
+    const auto variant = m_maxSide > 0 ? sync::MediaVariant::Large : sync::MediaVariant::Original;
+    return startResponse(m_services.pool, [services = m_services, id, side, variant](const ResponseState& state) {
         if (!ThumbnailCache::isSha256(id))
             return DecodedImage{{}, QStringLiteral("not an asset hash: %1").arg(id)};
-        const QString path = services.pathOf(id);
+        const QString path = fileFor(services, id, variant, state);
         if (path.isEmpty())
             return notFound(id);
         return decodeUpright(path, side, DecodeBound::Fit);
@@ -165,8 +179,12 @@ void registerImageProviders(QQmlEngine& engine, Session& session, const QString&
     // The pool belongs to the engine: it is destroyed (waiting for running jobs) with it.
     auto* pool = new QThreadPool(&engine);
     pool->setMaxThreadCount(std::max(2, QThread::idealThreadCount() - 1));
-    ImageServices services{[&session](const QString& sha) { return session.localPathOf(sha); },
-                           std::make_shared<ThumbnailCache>(root), pool};
+    ImageServices services{
+        [&session](const QString& sha) { return session.localPathOf(sha); }, std::make_shared<ThumbnailCache>(root),
+        pool,
+        [&session](const QString& sha, sync::MediaVariant variant, const std::function<bool()>& cancelled) {
+            return session.mediaFileOf(sha, variant, cancelled);
+        }};
     engine.addImageProvider(QStringLiteral("thumb"), new ThumbProvider(services));
     engine.addImageProvider(QStringLiteral("preview"), new PreviewProvider(services, PreviewProvider::kMaxSide));
     engine.addImageProvider(QStringLiteral("original"), new PreviewProvider(services, 0));

@@ -5,12 +5,17 @@
 //   image://preview/<sha256>      upright, at most 2048 px on the longer side (or the request)
 //   image://original/<sha256>     upright, full size (the viewer at 100% zoom)
 //   image://placeholder/<hash>    a ThumbHash (base64url) decoded: instant, blurred
+// A photo with no file on this computer (imported on another device) is shown from the media
+// cache (sync/media/mediacache.h), fetched from the server on the pool thread if need be: the
+// thumb from the server's thumbnail (its preview for the 512 side), the preview from its large
+// image, the original from the original.
 // Threading: providers are created on the GUI thread and called by the QML engine from any
 // thread; a response's work runs on the pool; everything shared is immutable or thread-safe
-// (the path lookup must be, as Session::localPathOf is).
+// (the lookups must be, as Session::localPathOf and Session::mediaFileOf are).
 #pragma once
 
 #include "images/thumbnailcache.h"
+#include "media/mediacache.h"
 
 #include <QQuickAsyncImageProvider>
 #include <QThreadPool>
@@ -27,11 +32,17 @@ class Session;
 // sha256 -> the asset's local file ("" if none on this computer). Called on pool threads.
 using PathLookup = std::function<QString(const QString& sha256)>;
 
+// sha256 -> the file of the server's `variant` in the media cache, fetched first if need be
+// (blocking; "" if it cannot be had). Called on pool threads; stops early once `cancelled()`.
+using MediaLookup =
+    std::function<QString(const QString& sha256, sync::MediaVariant variant, const std::function<bool()>& cancelled)>;
+
 // What each provider needs; shared by them all.
 struct ImageServices {
     PathLookup pathOf;
     std::shared_ptr<ThumbnailCache> thumbnails;
     QThreadPool* pool = nullptr; // not owned; outlives the providers' responses
+    MediaLookup mediaFileOf;     // may be empty: local files only
 };
 
 class ThumbProvider : public QQuickAsyncImageProvider {
@@ -67,9 +78,9 @@ private:
 };
 
 // Registers thumb, preview, original and placeholder on `engine`, finding files through
-// `session.localPathOf` and caching thumbnails under `thumbCacheDir` (the profile's thumbs/
-// folder; default: the user's cache folder). `session` must outlive the engine; it also
-// becomes the engine's session for pages that are not given one (sessionFor below).
+// `session.localPathOf`, else `session.mediaFileOf`, and caching thumbnails under `thumbCacheDir` (the profile's
+// thumbs/ folder; default: the user's cache folder). `session` must outlive the engine; it also becomes the engine's
+// session for pages that are not given one (sessionFor below).
 void registerImageProviders(QQmlEngine& engine, Session& session, const QString& thumbCacheDir = {});
 
 // The session registerImageProviders() was given for `engine`; nullptr if none. The viewer

@@ -58,6 +58,7 @@ void LibraryGridModel::setPhotos(LibraryModel* photos) {
         connect(m_photos, &QAbstractItemModel::modelReset, this, &LibraryGridModel::rebuild);
         connect(m_photos, &QAbstractItemModel::rowsInserted, this, &LibraryGridModel::rebuild);
         connect(m_photos, &QAbstractItemModel::rowsRemoved, this, &LibraryGridModel::rebuild);
+        connect(m_photos, &QAbstractItemModel::rowsMoved, this, &LibraryGridModel::rebuild);
         connect(m_photos, &QAbstractItemModel::dataChanged, this, &LibraryGridModel::photosDataChanged);
     }
     rebuild();
@@ -100,6 +101,8 @@ void LibraryGridModel::rebuild() {
         // One group: the photos sharing a day (or month).
         const QDateTime t = m_photos->row(i).takenAt;
         const auto key = [this](const QDateTime& d) {
+            if (m_grouping == Grouping::None)
+                return qint64(0);
             if (!d.isValid())
                 return qint64(-1);
             const QDate date = d.date();
@@ -109,7 +112,8 @@ void LibraryGridModel::rebuild() {
         int end = i + 1;
         while (end < n && key(m_photos->row(end).takenAt) == groupKey)
             ++end;
-        m_rows.push_back({true, titleFor(t, m_grouping), i, end - i});
+        if (m_grouping != Grouping::None)
+            m_rows.push_back({true, titleFor(t, m_grouping), i, end - i});
         for (int first = i; first < end; first += m_columns) {
             const int count = std::min(m_columns, end - first);
             for (int k = first; k < first + count; ++k)

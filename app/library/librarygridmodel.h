@@ -22,7 +22,8 @@ class LibraryGridModel : public QAbstractListModel {
     Q_PROPERTY(Grouping grouping READ grouping WRITE setGrouping NOTIFY groupingChanged)
 
 public:
-    enum class Grouping { Day, Month };
+    // None: one group without a header (an album, in its own order).
+    enum class Grouping { Day, Month, None };
     Q_ENUM(Grouping)
     enum Role {
         IsHeaderRole = Qt::UserRole + 1,

@@ -104,6 +104,7 @@ void LibraryModel::setAlbumId(const QString& id) {
         return;
     m_albumId = id;
     emit albumIdChanged();
+    emit reorderableChanged();
     reload();
 }
 
@@ -112,6 +113,7 @@ void LibraryModel::setFilter(const QString& filter) {
         return;
     m_filter = filter;
     emit filterChanged();
+    emit reorderableChanged();
     reload();
 }
 
@@ -120,6 +122,7 @@ void LibraryModel::setAnnotationSearch(const QString& text) {
         return;
     m_annotationSearch = text;
     emit annotationSearchChanged();
+    emit reorderableChanged();
     reload();
 }
 
@@ -346,6 +349,28 @@ void LibraryModel::removeSelectionFromAlbum() {
             PINHOLE_TRY(engine.library().removeFromAlbum(albumId, sha));
         return sync::Status::ok();
     });
+}
+
+bool LibraryModel::moveInAlbum(int from, int to) {
+    const int n = count();
+    if (!reorderable() || from < 0 || from >= n || to < 0 || to >= n || from == to)
+        return false;
+    const QString sha = row(from).sha256;
+    auto rows = std::make_shared<std::vector<PhotoRow>>(*m_rows);
+    PhotoRow moved = std::move((*rows)[std::size_t(from)]);
+    rows->erase(rows->begin() + from);
+    rows->insert(rows->begin() + to, std::move(moved));
+    // beginMoveRows names the row the moved one goes before, in the old numbering.
+    beginMoveRows({}, from, from, {}, to > from ? to + 1 : to);
+    m_rows = std::move(rows);
+    for (int i = std::min(from, to); i <= std::max(from, to); ++i)
+        m_indexOf.insert(row(i).sha256, i);
+    m_anchor = -1;
+    endMoveRows();
+    m_session->edit([albumId = m_albumId.toStdString(), sha = sha.toStdString(), to](sync::Engine& engine) {
+        return engine.library().moveInAlbum(albumId, sha, to);
+    });
+    return true;
 }
 
 } // namespace pinhole::app

@@ -52,6 +52,8 @@ class LibraryModel : public QAbstractListModel {
     // h/peopleui: the search page's library results: only photos whose tags or caption contain
     // this (Social::searchLibrary; offline, from the local store). Empty: no restriction.
     Q_PROPERTY(QString annotationSearch READ annotationSearch WRITE setAnnotationSearch NOTIFY annotationSearchChanged)
+    // Whether moveInAlbum() can move anything now (the grid enables dragging by it).
+    Q_PROPERTY(bool reorderable READ reorderable NOTIFY reorderableChanged)
 
 public:
     enum Role {
@@ -109,6 +111,14 @@ public:
     Q_INVOKABLE void tagSelection(const QString& label);
     // To the server's trash (restorable there); the photos leave the grid.
     Q_INVOKABLE void trashSelection();
+    // An album's drag and drop: the photo at `from` goes to `to` (both rows of this model),
+    // shown at once and saved as Library::moveInAlbum (synced as album.move). False (nothing
+    // moves) outside an album, while filtered (rows are then not album positions), or for rows
+    // out of range.
+    Q_INVOKABLE bool moveInAlbum(int from, int to);
+    bool reorderable() const {
+        return !m_albumId.isEmpty() && m_filter.trimmed().isEmpty() && m_annotationSearch.trimmed().isEmpty();
+    }
     bool selectionIsFavourite() const;
 
 signals:
@@ -118,6 +128,7 @@ signals:
     void filterChanged();
     void annotationSearchChanged();
     void selectionChanged();
+    void reorderableChanged();
     // A new snapshot was applied (for the upload list and the benchmark).
     void rowsLoaded();
 

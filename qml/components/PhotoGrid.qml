@@ -32,13 +32,17 @@ ListView {
         id: rows
         photos: grid.photos
         columns: Math.max(1, Math.floor((grid.width - 8) / grid.cellSize))
-        grouping: grid.cellSize < 110 ? LibraryGridModel.Month : LibraryGridModel.Day
+        // An album is shown in its own order (drag and drop), not by date.
+        grouping: grid.photos.albumId.length > 0 ? LibraryGridModel.None
+                  : grid.cellSize < 110 ? LibraryGridModel.Month : LibraryGridModel.Day
     }
 
     delegate: PhotoRowDelegate {
         width: grid.width
         cellSize: Math.floor((grid.width - 8) / rows.columns)
         currentPhoto: grid.currentPhoto
+        reorderable: grid.photos.reorderable
+        onCellMoved: (fromIndex, toIndex) => grid.photos.moveInAlbum(fromIndex, toIndex)
         onCellClicked: (photoIndex, modifiers) => {
             grid.forceActiveFocus()
             grid.currentPhoto = photoIndex

@@ -1,4 +1,5 @@
-// An album in the albums page: its cover, name and count; a menu to rename or delete it.
+// An album in the albums page: its cover, name and count, whether it is pinned for offline use
+// (and how many of its photos are offline yet); a menu to pin, rename or delete it.
 pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
@@ -12,7 +13,10 @@ ItemDelegate {
     required property string name
     required property int photoCount
     required property string cover
+    required property bool pinned
+    required property int offlineCount
     signal opened()
+    signal pinToggled()
     signal renameRequested()
     signal deleteRequested()
 
@@ -49,6 +53,15 @@ ItemDelegate {
             text: album.photoCount === 1 ? qsTr("1 photo") : qsTr("%1 photos").arg(album.photoCount)
             opacity: 0.6
         }
+        Label {
+            objectName: "pinState"
+            visible: album.pinned
+            text: album.offlineCount >= album.photoCount
+                  ? qsTr("Pinned · available offline")
+                  : qsTr("Pinned · downloading %1 of %2…").arg(album.offlineCount).arg(album.photoCount)
+            color: album.Material.accent
+            font.pixelSize: 12
+        }
     }
 
     TapHandler {
@@ -57,6 +70,10 @@ ItemDelegate {
     }
     Menu {
         id: menu
+        MenuItem {
+            text: album.pinned ? qsTr("Unpin (free the space)") : qsTr("Pin for offline use")
+            onTriggered: album.pinToggled()
+        }
         MenuItem { text: qsTr("Rename…"); onTriggered: album.renameRequested() }
         MenuItem { text: qsTr("Delete album"); onTriggered: album.deleteRequested() }
     }

@@ -1,5 +1,6 @@
 // A thumbnail in the grid: loaded asynchronously (a plain placeholder while it loads), with
-// the selection mark and the keyboard's current-photo ring.
+// the selection mark and the keyboard's current-photo ring. In an album it can be dragged onto
+// another photo to move it there (`reorderable`; the model moves it: movedHere).
 pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
@@ -13,17 +14,31 @@ Item {
     property int size: 160
     property bool current: false
     readonly property bool selected: modelData.selected
+    property bool reorderable: false
     signal clicked(int modifiers)
     signal activated()
+    // The photo at `fromIndex` was dropped on this one.
+    signal movedHere(int fromIndex)
 
     objectName: "photoCell"
     width: size
     height: size
+    z: placeholder.Drag.active ? 1 : 0
 
     Rectangle {
         id: placeholder
-        anchors.fill: parent
-        anchors.margins: 2
+        // Positioned, not anchored: a drag moves it.
+        x: 2
+        y: 2
+        width: cell.width - 4
+        height: cell.height - 4
+        readonly property int photoIndex: cell.modelData.index
+        Drag.active: mouse.drag.active
+        Drag.keys: ["pinhole/photo"]
+        Drag.source: placeholder
+        Drag.hotSpot.x: width / 2
+        Drag.hotSpot.y: height / 2
+        opacity: Drag.active ? 0.8 : 1
         color: cell.Material.theme === Material.Dark ? "#2b2b2b" : "#e4e4e4"
 
         Image {
@@ -91,8 +106,35 @@ Item {
     }
 
     MouseArea {
+        id: mouse
         anchors.fill: parent
+        drag.target: cell.reorderable ? placeholder : null
+        preventStealing: cell.reorderable
         onClicked: mouse => cell.clicked(mouse.modifiers)
         onDoubleClicked: cell.activated()
+        onReleased: {
+            if (!drag.active)
+                return
+            placeholder.Drag.drop()
+            placeholder.x = 2
+            placeholder.y = 2
+        }
+    }
+
+    DropArea {
+        anchors.fill: parent
+        keys: ["pinhole/photo"]
+        enabled: cell.reorderable
+        onDropped: drop => {
+            const from = drop.source ? drop.source.photoIndex : -1
+            if (from >= 0 && from !== cell.modelData.index)
+                cell.movedHere(from)
+        }
+        Rectangle {
+            anchors.fill: parent
+            color: "transparent"
+            border.width: parent.containsDrag ? 3 : 0
+            border.color: cell.Material.accent
+        }
     }
 }

@@ -15,8 +15,10 @@ Item {
     required property var cells
     property int cellSize: 160
     property int currentPhoto: -1
+    property bool reorderable: false
     signal cellClicked(int photoIndex, int modifiers)
     signal cellActivated(int photoIndex)
+    signal cellMoved(int fromIndex, int toIndex)
 
     height: isHeader ? 44 : cellSize
 
@@ -48,8 +50,10 @@ Item {
             delegate: PhotoCellDelegate {
                 size: row.cellSize
                 current: modelData.index === row.currentPhoto
+                reorderable: row.reorderable
                 onClicked: modifiers => row.cellClicked(modelData.index, modifiers)
                 onActivated: row.cellActivated(modelData.index)
+                onMovedHere: fromIndex => row.cellMoved(fromIndex, modelData.index)
             }
         }
     }

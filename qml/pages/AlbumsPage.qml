@@ -1,4 +1,5 @@
-// The albums: cover, name and count; create, rename, delete; open one for its grid.
+// The albums: cover, name and count; create, rename, delete, pin for offline use; open one for
+// its grid.
 pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
@@ -48,6 +49,7 @@ Page {
                 nameDialog.open()
             }
             onDeleteRequested: App.albums.remove(albumId)
+            onPinToggled: App.albums.setPinned(albumId, !pinned)
         }
         Label {
             anchors.centerIn: parent

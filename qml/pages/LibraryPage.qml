@@ -111,6 +111,8 @@ Page {
                 objectName: "filterField"
                 visible: page.photos.selectedCount === 0
                 placeholderText: qsTr("Filter (Ctrl+F)")
+                // On the tool bar's colour: the style's grey placeholder was hard to read there.
+                placeholderTextColor: Qt.alpha(color, 0.75)
                 Layout.preferredWidth: 200
                 onTextChanged: page.photos.filter = text
                 Keys.onEscapePressed: { text = ""; grid.forceActiveFocus() }

@@ -1,5 +1,5 @@
 // Settings: the server and account, sync state with the parked failures (retry or discard),
-// the theme, and sign out.
+// the media cache (budget, usage, clear), the theme, and sign out.
 pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
@@ -11,6 +11,8 @@ import Pinhole.Core
 Page {
     id: page
     objectName: "settingsPage"
+    onVisibleChanged: if (visible) App.cache.refresh()
+    Component.onCompleted: App.cache.refresh()
 
     ScrollView {
         anchors.fill: parent
@@ -83,6 +85,34 @@ Page {
                     }
                     Button { text: qsTr("Retry"); flat: true; onClicked: App.status.retryUpload(modelData.sha256) }
                 }
+            }
+
+            Label { text: qsTr("Cache"); font.pixelSize: 20; Layout.topMargin: 16 }
+            Label {
+                objectName: "cacheUsage"
+                text: App.cache.loaded ? App.cache.usageText : qsTr("Reading the cache…")
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            RowLayout {
+                Label { text: qsTr("Keep up to") }
+                SpinBox {
+                    id: budget
+                    objectName: "cacheBudget"
+                    from: 0
+                    to: 1024 * 1024
+                    stepSize: 256
+                    editable: true
+                    value: App.cache.budgetMiB
+                    onValueModified: App.cache.setBudgetMiB(value)
+                }
+                Label { text: qsTr("MiB of previews and originals (least recently viewed go first)") }
+            }
+            Button {
+                text: qsTr("Clear cache")
+                onClicked: App.cache.clear()
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Pinned albums stay available offline")
             }
 
             Label { text: qsTr("Appearance"); font.pixelSize: 20; Layout.topMargin: 16 }

@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include "core/digest.h"
+#include "net/accounts.h"
 
 #include <boost/json.hpp>
 
@@ -32,18 +33,23 @@ Result<std::unique_ptr<Engine>> Engine::open(const std::string& storePath, LogSi
     auto syncStore = store::LocalStore::open(storePath, log);
     if (!syncStore)
         return syncStore.status();
+    auto media = MediaCache::open(storePath, log);
+    if (!media)
+        return media.status();
     auto recovered = Outbox((*store)->db()).recoverInterrupted(wallMillis());
     if (!recovered)
         return recovered.status();
-    std::unique_ptr<Engine> engine(new Engine(std::move(*store), std::move(*syncStore), std::move(log)));
+    std::unique_ptr<Engine> engine(
+        new Engine(std::move(*store), std::move(*syncStore), std::move(*media), std::move(log)));
     if (auto last = engine->m_store->meta("hlc"))
         engine->m_clock.restore(std::stoull(*last));
     return engine;
 }
 
-Engine::Engine(std::unique_ptr<store::LocalStore> store, std::unique_ptr<store::LocalStore> syncStore, LogSink log)
-    : m_log(std::move(log)), m_store(std::move(store)), m_syncStore(std::move(syncStore)), m_clock(wallMillis),
-      m_library(*m_store, m_clock), m_social(*m_store, m_clock) {}
+Engine::Engine(std::unique_ptr<store::LocalStore> store, std::unique_ptr<store::LocalStore> syncStore,
+               std::shared_ptr<MediaCache> media, LogSink log)
+    : m_log(std::move(log)), m_store(std::move(store)), m_syncStore(std::move(syncStore)), m_media(std::move(media)),
+      m_clock(wallMillis), m_library(*m_store, m_clock), m_social(*m_store, m_clock) {}
 
 Engine::~Engine() {
     stopWatching();
@@ -123,13 +129,10 @@ Status Engine::setServerUrl(const std::string& url) {
 }
 
 Status Engine::configure(net::HttpClient& http, store::LocalStore& store, std::string& baseUrl) {
-    auto url = store.meta("server_url");
-    auto token = store.meta("access_token");
-    if (!url || !token)
-        return Status(Code::Unauthenticated, "not signed in: run `pinhole-cli login URL USER` first");
-    baseUrl = *url;
-    http.setBearer(*token);
-    http.setTls({store.meta("pinned_key").value_or("")});
+    auto base = net::useSignedInAccount(http, store);
+    if (!base)
+        return base.status();
+    baseUrl = *base;
     return Status::ok();
 }
 
@@ -181,6 +184,14 @@ Result<SyncReport> Engine::syncOnce() {
         report.pull.changes += again->changes;
         report.pull.resets += again->resets;
     }
+    // Last, so that edits and uploads never wait for a pinned album's originals. A failure here
+    // (the server went away meanwhile) is logged and retried next round: the round's own work
+    // is done.
+    auto pinned = m_media->fetchPinned();
+    if (!pinned)
+        logTo(m_log, LogLevel::Warning, "media_pinned_failed", pinned.status().message());
+    else if (*pinned > 0)
+        notify(Change::Media);
     logTo(m_log, LogLevel::Info, "sync_round",
           "uploaded " + std::to_string(report.uploads.uploaded) + ", pulled " + std::to_string(report.pull.changes) +
               ", pushed " + std::to_string(report.push.applied + report.push.conflicts) + ", parked " +

@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/status.h"
 #include "library/library.h"
+#include "media/mediacache.h"
 #include "net/http.h"
 #include "outbox/outbox.h"
 #include "replication/pull.h"
@@ -40,8 +41,8 @@
 
 namespace pinhole::sync {
 
-// What a round changed, for callbacks.
-enum class Change { Uploads, Mirror, Outbox };
+// What a round changed, for callbacks. Media: the media cache fetched pinned albums' files.
+enum class Change { Uploads, Mirror, Outbox, Media };
 
 struct SyncReport {
     UploadReport uploads;
@@ -108,8 +109,13 @@ public:
 
     store::LocalStore& store() { return *m_store; }
 
+    // The media cache (thread-safe, see media/mediacache.h); shared so that image loaders on
+    // other threads may hold it. Each round ends by fetching what pinned albums lack.
+    const std::shared_ptr<MediaCache>& media() const { return m_media; }
+
 private:
-    Engine(std::unique_ptr<store::LocalStore> store, std::unique_ptr<store::LocalStore> syncStore, LogSink log);
+    Engine(std::unique_ptr<store::LocalStore> store, std::unique_ptr<store::LocalStore> syncStore,
+           std::shared_ptr<MediaCache> media, LogSink log);
     Status configure(net::HttpClient& http, store::LocalStore& store, std::string& baseUrl);
     void notify(Change change);
     void watchLoop(int intervalMs);
@@ -117,6 +123,7 @@ private:
     LogSink m_log;
     std::unique_ptr<store::LocalStore> m_store;     // owner thread
     std::unique_ptr<store::LocalStore> m_syncStore; // the thread running a round
+    std::shared_ptr<MediaCache> m_media;            // any thread (its own connection and mutex)
     HybridLogicalClock m_clock;
     Library m_library;
     Social m_social;

@@ -61,4 +61,14 @@ Status registerAccount(const std::string& url, const NewAccount& account, const 
     return Status::ok();
 }
 
+Result<std::string> useSignedInAccount(HttpClient& http, store::LocalStore& store) {
+    auto url = store.meta("server_url");
+    auto token = store.meta("access_token");
+    if (!url || !token)
+        return Status(Code::Unauthenticated, "not signed in: run `pinhole-cli login URL USER` first");
+    http.setBearer(*token);
+    http.setTls({store.meta("pinned_key").value_or("")});
+    return *url;
+}
+
 } // namespace pinhole::sync::net

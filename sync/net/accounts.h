@@ -5,6 +5,8 @@
 #pragma once
 
 #include "core/status.h"
+#include "net/http.h"
+#include "store/localstore.h"
 
 #include <string>
 
@@ -19,5 +21,10 @@ struct NewAccount {
 // InvalidArgument/Unprocessable with the server's reason for refused input (a taken name, a
 // short password), Unavailable when the server can't be reached, Untrusted for a bad TLS key.
 Status registerAccount(const std::string& url, const NewAccount& account, const std::string& pinnedKey = {});
+
+// Sets `http` up for the account `store` is signed in to (its bearer token and pinned key) and
+// answers the server's base URL; Unauthenticated when it is not signed in. The one place a
+// client learns its account (the engine's rounds, the media cache).
+Result<std::string> useSignedInAccount(HttpClient& http, store::LocalStore& store);
 
 } // namespace pinhole::sync::net

@@ -24,8 +24,26 @@ std::string lower(std::string s) {
     return s;
 }
 
+// Where a body goes: the response (send(), or any non-2xx answer) or the caller's sink.
+struct BodyTarget {
+    CURL* curl;
+    std::string* body;
+    const HttpClient::BodySink* sink;
+    bool stopped = false;
+};
+
 std::size_t onBody(char* data, std::size_t size, std::size_t n, void* user) {
-    static_cast<std::string*>(user)->append(data, size * n);
+    auto* target = static_cast<BodyTarget*>(user);
+    long status = 0;
+    curl_easy_getinfo(target->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (target->sink && status >= 200 && status < 300) {
+        if (!(*target->sink)(std::string_view(data, size * n))) {
+            target->stopped = true;
+            return 0; // libcurl aborts the transfer (CURLE_WRITE_ERROR)
+        }
+        return size * n;
+    }
+    target->body->append(data, size * n);
     return size * n;
 }
 
@@ -79,16 +97,25 @@ std::unique_ptr<HttpClient> HttpClient::withSameSettings() const {
 }
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
+    return perform(request, nullptr);
+}
+
+Result<HttpResponse> HttpClient::receive(const HttpRequest& request, const BodySink& sink) {
+    return perform(request, &sink);
+}
+
+Result<HttpResponse> HttpClient::perform(const HttpRequest& request, const BodySink* sink) {
     auto* curl = static_cast<CURL*>(m_curl);
     curl_easy_reset(curl);
     HttpResponse response;
+    BodyTarget target{curl, &response.body, sink};
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, m_connectTimeoutMs);
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, m_stallTimeoutS);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, onBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &target);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, onHeader);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
     if (!m_tls.pinnedKey.empty()) {
@@ -114,6 +141,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
 
     const CURLcode rc = curl_easy_perform(curl);
     curl_slist_free_all(headers);
+    if (rc != CURLE_OK && target.stopped)
+        return Status(Code::Unavailable, request.method + " " + request.url + ": cancelled");
     if (rc != CURLE_OK) {
         const bool untrusted = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
                                rc == CURLE_SSL_CACERT_BADFILE;

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pinhole::sync::net {
@@ -64,7 +65,15 @@ public:
 
     Result<HttpResponse> send(const HttpRequest& request);
 
+    // Receives a 2xx answer's body as it arrives: `sink` gets each piece and returns false to
+    // stop (then a Status with Code::Unavailable, "cancelled"). A non-2xx answer's body goes to
+    // the response as with send(), never to `sink`. For bodies too big to hold (originals).
+    using BodySink = std::function<bool(std::string_view piece)>;
+    Result<HttpResponse> receive(const HttpRequest& request, const BodySink& sink);
+
 private:
+    Result<HttpResponse> perform(const HttpRequest& request, const BodySink* sink);
+
     void* m_curl;
     TlsOptions m_tls;
     std::string m_bearer;

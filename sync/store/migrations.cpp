@@ -156,6 +156,25 @@ CREATE TABLE regions (
 );
 CREATE INDEX regions_by_asset ON regions(asset_id, created_at);
 )sql",
+        // 3 (h/cache): the media cache (media/mediacache.h) and the albums pinned for offline use.
+        R"sql(
+-- A cached file of the server's: <profile>/media/<variant>/<aa>/<sha256>. A row exists only for
+-- a whole file (written to tmp/, renamed, then recorded). last_access orders eviction.
+CREATE TABLE media_cache (
+    sha256       TEXT NOT NULL,
+    variant      TEXT NOT NULL CHECK (variant IN ('thumb', 'preview', 'large', 'original')),
+    size         INTEGER NOT NULL,
+    last_access  INTEGER NOT NULL,
+    PRIMARY KEY (sha256, variant)
+) WITHOUT ROWID;
+CREATE INDEX media_cache_by_access ON media_cache(last_access);
+
+-- Albums pinned for offline use on this computer: a local setting, never synced.
+CREATE TABLE pinned_albums (
+    album_id   TEXT PRIMARY KEY,
+    pinned_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
     };
     return all;
 }

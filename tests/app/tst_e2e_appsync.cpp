@@ -1,16 +1,20 @@
 // The app's controllers against the real pinholed: a self-signed server's fingerprint is shown
 // to trust before signing in, then pinned, and a changed certificate is refused with a warning;
-// registering an account; and edits made while the server is unreachable are kept, shown as
-// pending and offline, and reach the server once it is back.
+// registering an account; edits made while the server is unreachable are kept, shown as
+// pending and offline, and reach the server once it is back; and a photo imported on another
+// device is shown from the server through the media cache.
 #include "account/accountcontroller.h"
 #include "albums/albumlistmodel.h"
 #include "app.h"
 #include "apptest.h"
 #include "httpclient.h"
+#include "images/providers.h"
 #include "serverprocess.h"
 
 #include <QJsonArray>
+#include <QQuickTextureFactory>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 
 using namespace pinhole;
@@ -22,6 +26,15 @@ const QString kPassword = QStringLiteral("correct horse battery");
 
 QString fingerprintOf(ServerProcess& server) {
     return QRegularExpression("fingerprint: ([0-9A-F:]{95})").match(server.stdoutText()).captured(1);
+}
+// A provider's answer: its image, null on error (or after 30 s).
+QImage imageOf(QQuickImageResponse* response) {
+    std::unique_ptr<QQuickImageResponse> owned(response);
+    QSignalSpy finished(response, &QQuickImageResponse::finished);
+    if (!finished.wait(30'000))
+        return {};
+    std::unique_ptr<QQuickTextureFactory> factory(response->textureFactory());
+    return factory ? factory->image() : QImage();
 }
 } // namespace
 
@@ -111,6 +124,58 @@ private slots:
         QCOMPARE(account->username(), QString("carol"));
         HttpClient http(server.baseUrl());
         QVERIFY(!http.login("carol", kPassword).isEmpty());
+    }
+
+    // Imported and uploaded by pinhole-sync on device A; the app (device B) has no file of it, so
+    // the image providers fetch the server's thumbnail and large image into the media cache.
+    void aPhotoFromAnotherDeviceIsShownFromTheServer() {
+        ServerProcess server;
+        QVERIFY(server.start());
+        QVERIFY(server.createUser("alice", kPassword));
+        const QString photo = m_dir.path() + "/elsewhere/red.jpg";
+        QVERIFY(test::makePhoto(photo, QColor(220, 30, 30), "2024:06:01 09:00:00", 800, 600));
+        {
+            auto a = sync::Engine::open((m_dir.path() + "/elsewhere/pinhole.db").toStdString());
+            QVERIFY(a.isOk());
+            QVERIFY((*a)->login(server.baseUrl().toStdString(), "alice", kPassword.toStdString()).isOk());
+            QVERIFY((*a)->library().importPath(photo.toStdString()).isOk());
+            QTRY_VERIFY_WITH_TIMEOUT((*a)->syncOnce().isOk() && (*a)->status().value().uploadsDone == 1, 30'000);
+        }
+
+        auto services = newApp();
+        auto* account = services->account();
+        QTRY_VERIFY(account->ready());
+        account->signIn(server.baseUrl(), "alice", kPassword);
+        QTRY_VERIFY_WITH_TIMEOUT(account->signedIn(), 15'000);
+        QTRY_COMPARE_WITH_TIMEOUT(services->library()->count(), 1, 30'000);
+        const QString sha = services->library()->sha256At(0);
+        QVERIFY(services->session().localPathOf(sha).isEmpty());
+
+        app::Session& session = services->session();
+        QThreadPool pool;
+        const app::ImageServices images{
+            [&session](const QString& s) { return session.localPathOf(s); },
+            std::make_shared<app::ThumbnailCache>(m_dir.path() + "/thumbs-elsewhere"), &pool,
+            [&session](const QString& s, sync::MediaVariant variant, const std::function<bool()>& cancelled) {
+                return session.mediaFileOf(s, variant, cancelled);
+            }};
+        app::ThumbProvider thumbs(images);
+        // The server derives its thumbnail after the upload: asked again until it has.
+        QImage thumb;
+        QTRY_VERIFY_WITH_TIMEOUT(!(thumb = imageOf(thumbs.requestImageResponse(sha, QSize(200, 200)))).isNull(),
+                                 30'000);
+        QCOMPARE(thumb.size(), QSize(256, 256)); // from the server's 360 px square
+        const QColor centre = thumb.pixelColor(128, 128);
+        QVERIFY2(centre.red() > 170 && centre.green() < 80, qPrintable(centre.name()));
+        app::PreviewProvider preview(images, app::PreviewProvider::kMaxSide);
+        QCOMPARE(imageOf(preview.requestImageResponse(sha, QSize())).size(), QSize(800, 600)); // large: not upscaled
+
+        // Both files are now in the media cache of the app's profile.
+        const auto cached = test::onLibraryThread<bool>(session, [sha = sha.toStdString()](sync::Engine& engine) {
+            return engine.media()->cached(sha, sync::MediaVariant::Thumb).has_value() &&
+                   engine.media()->cached(sha, sync::MediaVariant::Large).has_value();
+        });
+        QVERIFY(cached);
     }
 
     void editsWhileTheServerIsUnreachableSyncAfterwards() {

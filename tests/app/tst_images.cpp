@@ -13,6 +13,7 @@
 #include "images/thumbhash.h"
 
 #include <QDir>
+#include <QMutex>
 #include <QProcess>
 #include <QQuickTextureFactory>
 #include <QSemaphore>
@@ -157,6 +158,48 @@ private slots:
         QCoreApplication::processEvents(); // a (wrong) late result would arrive as a queued call
         QCOMPARE(finished.count(), 1);
         QVERIFY(!QFileInfo::exists(ThumbnailCache(cacheDir).pathFor(kSha, 256)));
+    }
+
+    // A photo imported on another device has no local file: each provider asks the media cache
+    // for the server's variant that fits it, and decodes that file.
+    void aPhotoWithoutALocalFileComesFromTheMediaCache() {
+        const QString serverThumb = writeTwoTonePhoto(m_dir.filePath("server-thumb.jpg"), QSize(360, 360));
+        const QString serverLarge = writeTwoTonePhoto(m_dir.filePath("server-large.jpg"), QSize(2048, 1365));
+        const QString serverOriginal = writeTwoTonePhoto(m_dir.filePath("server-original.jpg"), QSize(3000, 2000));
+        QVERIFY(!serverThumb.isEmpty() && !serverLarge.isEmpty() && !serverOriginal.isEmpty());
+        QStringList asked;
+        QMutex askedMutex;
+        ImageServices s{[](const QString&) { return QString(); }, // no local file
+                        std::make_shared<ThumbnailCache>(m_dir.filePath("thumbs-remote")), &m_pool,
+                        [&](const QString& sha, pinhole::sync::MediaVariant variant, const std::function<bool()>&) {
+                            QMutexLocker lock(&askedMutex);
+                            asked << QString::fromLatin1(pinhole::sync::variantName(variant));
+                            if (sha != kSha)
+                                return QString();
+                            switch (variant) {
+                            case pinhole::sync::MediaVariant::Thumb: return serverThumb;
+                            case pinhole::sync::MediaVariant::Large: return serverLarge;
+                            case pinhole::sync::MediaVariant::Original: return serverOriginal;
+                            default: return QString();
+                            }
+                        }};
+        ThumbProvider thumbs(s);
+        const QImage thumb = imageOf(thumbs.requestImageResponse(kSha, QSize(200, 200)));
+        QCOMPARE(thumb.size(), QSize(256, 256));
+        QVERIFY(near(thumb.pixelColor(128, 20), kRed, 40));
+        QVERIFY(QFileInfo::exists(ThumbnailCache(m_dir.filePath("thumbs-remote")).pathFor(kSha, 256)));
+
+        PreviewProvider preview(s, PreviewProvider::kMaxSide);
+        QCOMPARE(imageOf(preview.requestImageResponse(kSha, QSize())).size(), QSize(2048, 1365));
+        PreviewProvider original(s, 0);
+        QCOMPARE(imageOf(original.requestImageResponse(kSha, QSize())).size(), QSize(3000, 2000));
+        QCOMPARE(asked, (QStringList{"thumb", "large", "original"}));
+
+        // Nothing anywhere: an error, not an image.
+        std::unique_ptr<QQuickImageResponse> missing(
+            thumbs.requestImageResponse(QString(64, QLatin1Char('b')), QSize(64, 64)));
+        QVERIFY(imageOf(missing.get()).isNull());
+        QVERIFY(missing->errorString().contains("no local or cached file"));
     }
 
     void aNameThatIsNotAHashReachesNoFile_data() {

@@ -1,15 +1,19 @@
 // The library's models over a real local store (no server): each under
 // QAbstractItemModelTester; the grid is newest first, grouped by day or month with headers;
-// selection by click, Ctrl, Shift and select-all; albums with covers and counts; the upload
-// list of photos not yet on the server.
+// selection by click, Ctrl, Shift and select-all; albums with covers and counts, pinned for
+// offline use, reordered by drag and drop; the upload list of photos not yet on the server; the
+// media cache's budget as the settings page sets it.
 #include "albums/albumlistmodel.h"
 #include "apptest.h"
 #include "importing/uploadlistmodel.h"
 #include "library/librarygridmodel.h"
 #include "library/librarymodel.h"
+#include "media/cachecontroller.h"
 #include "status/statuscontroller.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 
 using namespace pinhole;
@@ -185,6 +189,135 @@ private slots:
         QTRY_COMPARE(albums.nameOf(id), QString("Summer 2024"));
         albums.remove(id);
         QTRY_COMPARE(albums.count(), before);
+    }
+
+    // A drag in an album's grid: the model shows the new order at once (a row move, which the
+    // tester checks), the library stores it (so a fresh model reads it back), and an album.move
+    // operation is queued for the server.
+    void aDragInAnAlbumMovesThePhotoAndQueuesTheMove() {
+        const QString id = QString::fromStdString(test::onLibraryThread<std::string>(*m_session, [](sync::Engine& e) {
+            auto& library = e.library();
+            const std::string album = library.createAlbum("Order").value();
+            const auto assets = library.assets();
+            if (!assets)
+                return std::string();
+            for (const auto& asset : *assets)
+                (void)library.addToAlbum(album, asset.sha256);
+            return album;
+        }));
+        LibraryModel inAlbum(m_session.get());
+        QAbstractItemModelTester tester(&inAlbum, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        inAlbum.setAlbumId(id);
+        QTRY_COMPARE(inAlbum.count(), 5);
+        QVERIFY(loaded(inAlbum));
+        QVERIFY(inAlbum.reorderable());
+        QStringList order;
+        for (int i = 0; i < inAlbum.count(); ++i)
+            order << inAlbum.sha256At(i);
+        LibraryGridModel grid;
+        QAbstractItemModelTester gridTester(&grid, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        grid.setGrouping(LibraryGridModel::Grouping::None);
+        grid.setColumns(2);
+        grid.setPhotos(&inAlbum);
+        QCOMPARE(grid.rowCount(), 3); // no headers: 2 + 2 + 1
+
+        QSignalSpy moved(&inAlbum, &QAbstractItemModel::rowsMoved);
+        QVERIFY(inAlbum.moveInAlbum(0, 3)); // the first photo dropped on the fourth
+        QCOMPARE(moved.count(), 1);
+        order.move(0, 3);
+        QStringList now;
+        for (int i = 0; i < inAlbum.count(); ++i)
+            now << inAlbum.sha256At(i);
+        QCOMPARE(now, order);
+        QCOMPARE(inAlbum.indexOf(order[3]), 3);
+        QCOMPARE(grid.data(grid.index(1), LibraryGridModel::CellsRole).toList().at(1).toMap()["sha256"].toString(),
+                 order[3]);
+        QVERIFY(inAlbum.moveInAlbum(4, 1)); // and back towards the front
+        order.move(4, 1);
+
+        // Stored: a new model of the album reads the same order; the moves wait in the outbox.
+        LibraryModel again(m_session.get());
+        again.setAlbumId(id);
+        QTRY_COMPARE(again.count(), 5);
+        QVERIFY(loaded(again));
+        QStringList stored;
+        for (int i = 0; i < again.count(); ++i)
+            stored << again.sha256At(i);
+        QCOMPARE(stored, order);
+        const int queued = test::onLibraryThread<int>(*m_session, [](sync::Engine& e) {
+            auto q = e.store().db().prepare("SELECT count(*) FROM outbox WHERE kind = 'album.move'");
+            return q.step().value() ? int(q.int64(0)) : -1;
+        });
+        QCOMPARE(queued, 2);
+
+        // Not in the library's grid, not while filtered, not out of range.
+        QVERIFY(!inAlbum.moveInAlbum(0, 5));
+        QVERIFY(!inAlbum.moveInAlbum(-1, 0));
+        auto library = libraryModel();
+        QVERIFY(loaded(*library));
+        QVERIFY(!library->reorderable());
+        QVERIFY(!library->moveInAlbum(0, 1));
+        inAlbum.setFilter("may");
+        QVERIFY(!inAlbum.reorderable());
+        QVERIFY(!inAlbum.moveInAlbum(0, 1));
+    }
+
+    // Pinning is a local setting: the album list shows it, with how many photos are offline
+    // (here every one: their files are on this computer).
+    void aPinnedAlbumShowsItsOfflineState() {
+        AlbumListModel albums(m_session.get());
+        QAbstractItemModelTester tester(&albums, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QString id = QString::fromStdString(test::onLibraryThread<std::string>(*m_session, [](sync::Engine& e) {
+            auto& library = e.library();
+            const std::string album = library.createAlbum("Offline").value();
+            const auto assets = library.assets();
+            if (!assets || assets->empty())
+                return std::string();
+            (void)library.addToAlbum(album, assets->front().sha256);
+            return album;
+        }));
+        albums.reload();
+        QVERIFY(loaded(albums));
+        const auto rowOf = [&] {
+            for (int r = 0; r < albums.count(); ++r)
+                if (albums.data(albums.index(r), AlbumListModel::AlbumIdRole).toString() == id)
+                    return r;
+            return -1;
+        };
+        QVERIFY(rowOf() >= 0);
+        QCOMPARE(albums.data(albums.index(rowOf()), AlbumListModel::PinnedRole).toBool(), false);
+        albums.setPinned(id, true);
+        QTRY_VERIFY(rowOf() >= 0 && albums.data(albums.index(rowOf()), AlbumListModel::PinnedRole).toBool());
+        QCOMPARE(albums.data(albums.index(rowOf()), AlbumListModel::OfflineCountRole).toInt(), 1);
+        albums.setPinned(id, false);
+        QTRY_VERIFY(rowOf() >= 0 && !albums.data(albums.index(rowOf()), AlbumListModel::PinnedRole).toBool());
+    }
+
+    // The settings page's budget is stored in the profile: a new session on it reads it back.
+    void theCacheBudgetPersists() {
+        const QString store = m_dir.path() + "/budget/pinhole.db";
+        QVERIFY(QDir().mkpath(m_dir.path() + "/budget"));
+        {
+            Session session;
+            QVERIFY(test::openSession(session, store));
+            CacheController cache(&session);
+            QSignalSpy changed(&cache, &CacheController::changed);
+            cache.refresh();
+            QVERIFY(changed.wait(10'000));
+            QCOMPARE(cache.budgetMiB(), int(sync::MediaCache::kDefaultBudget >> 20));
+            cache.setBudgetMiB(512);
+            QVERIFY(changed.wait(10'000));
+            QCOMPARE(cache.budgetMiB(), 512);
+            QCOMPARE(cache.usedBytes(), qint64(0));
+            QVERIFY(cache.usageText().contains("512"));
+        }
+        Session session;
+        QVERIFY(test::openSession(session, store));
+        CacheController cache(&session);
+        QSignalSpy changed(&cache, &CacheController::changed);
+        cache.refresh();
+        QVERIFY(changed.wait(10'000));
+        QCOMPARE(cache.budgetMiB(), 512);
     }
 
     void photosNotOnTheServerAreQueuedForUpload() {
