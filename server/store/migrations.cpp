@@ -448,6 +448,25 @@ CREATE TABLE sync_client_ids (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX sync_client_ids_by_entity ON sync_client_ids(kind, entity_id);
 )sql",
+        // (appended by h/feedperf) a counter that every change able to end a bearer token's
+        // validity bumps, in the transaction of the change, whichever process makes it: the
+        // server's in-memory token cache (auth/oauthservice.h) reads it on each request and
+        // forgets every cached token when it moved, so a revocation takes effect at once.
+        R"sql(
+CREATE TABLE auth_generation (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    generation  INTEGER NOT NULL
+);
+INSERT INTO auth_generation (id, generation) VALUES (1, 0);
+CREATE TRIGGER auth_generation_token_deleted AFTER DELETE ON oauth_tokens
+BEGIN UPDATE auth_generation SET generation = generation + 1; END;
+CREATE TRIGGER auth_generation_token_updated AFTER UPDATE ON oauth_tokens
+BEGIN UPDATE auth_generation SET generation = generation + 1; END;
+CREATE TRIGGER auth_generation_account_approval AFTER UPDATE OF approved ON accounts
+BEGIN UPDATE auth_generation SET generation = generation + 1; END;
+CREATE TRIGGER auth_generation_account_deleted AFTER DELETE ON accounts
+BEGIN UPDATE auth_generation SET generation = generation + 1; END;
+)sql",
     };
     return all;
 }
