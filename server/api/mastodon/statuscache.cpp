@@ -165,6 +165,12 @@ void StatusJsonCache::insert(Id statusId, std::shared_ptr<const RenderedStatus> 
 }
 
 std::optional<HomePageHit> StatusJsonCache::findHomePage(const HomePageKey& key) {
+    auto hit = lookUpHomePage(key);
+    ++(hit ? m_pageHits : m_pageMisses);
+    return hit;
+}
+
+std::optional<HomePageHit> StatusJsonCache::lookUpHomePage(const HomePageKey& key) {
     std::lock_guard lock(m_mutex);
     auto it = m_pages.find(key);
     if (it == m_pages.end())
@@ -238,6 +244,29 @@ std::size_t StatusJsonCache::size() const {
 std::size_t StatusJsonCache::pageCount() const {
     std::lock_guard lock(m_mutex);
     return m_pages.size();
+}
+
+void StatusJsonCache::renderMetrics(std::string& out) const {
+    std::size_t statuses = 0, statusBytes = 0, pages = 0, pageBytes = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        statuses = m_entries.size();
+        statusBytes = m_statusBytes;
+        pages = m_pages.size();
+        pageBytes = m_pageBytes;
+    }
+    out += "# HELP pinhole_home_pages_total Home timeline pages answered from memory (hit) or read (miss).\n"
+           "# TYPE pinhole_home_pages_total counter\n"
+           "pinhole_home_pages_total{result=\"hit\"} " + std::to_string(m_pageHits.load()) + "\n"
+           "pinhole_home_pages_total{result=\"miss\"} " + std::to_string(m_pageMisses.load()) + "\n";
+    out += "# HELP pinhole_cache_entries Entries in the home timeline's caches.\n"
+           "# TYPE pinhole_cache_entries gauge\n"
+           "pinhole_cache_entries{cache=\"statuses\"} " + std::to_string(statuses) + "\n"
+           "pinhole_cache_entries{cache=\"home_pages\"} " + std::to_string(pages) + "\n";
+    out += "# HELP pinhole_cache_bytes Bytes the home timeline's caches count against their limits.\n"
+           "# TYPE pinhole_cache_bytes gauge\n"
+           "pinhole_cache_bytes{cache=\"statuses\"} " + std::to_string(statusBytes) + "\n"
+           "pinhole_cache_bytes{cache=\"home_pages\"} " + std::to_string(pageBytes) + "\n";
 }
 
 } // namespace pinhole::server::api::mastodon

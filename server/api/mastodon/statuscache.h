@@ -35,6 +35,7 @@
 #include "store/database.h"
 #include "store/page.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -122,6 +123,8 @@ public:
 
     std::size_t size() const;
     std::size_t pageCount() const;
+    // Prometheus lines: pages answered from memory or not, and what each kind of entry holds.
+    void renderMetrics(std::string& out) const;
 
 private:
     struct Touched {
@@ -156,6 +159,7 @@ private:
     bool currentLocked(const std::vector<Id>& dependsOn, const LogPosition& at,
                        std::chrono::steady_clock::time_point made, std::optional<LogPosition>& checkedAt) const;
     std::shared_ptr<const RenderedStatus> findLocked(Id statusId);
+    std::optional<HomePageHit> lookUpHomePage(const HomePageKey& key); // takes m_mutex
     void resetLocked(const LogPosition& at);
     bool acceptableLocked(const LogPosition& at) const;
 
@@ -170,6 +174,8 @@ private:
     std::size_t m_statusBytes = 0;
     std::unordered_map<HomePageKey, PageEntry, KeyHash> m_pages;
     std::size_t m_pageBytes = 0;
+    std::atomic<std::uint64_t> m_pageHits{0};
+    std::atomic<std::uint64_t> m_pageMisses{0};
 };
 
 } // namespace pinhole::server::api::mastodon
