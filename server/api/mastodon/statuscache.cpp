@@ -164,13 +164,13 @@ void StatusJsonCache::insert(Id statusId, std::shared_ptr<const RenderedStatus> 
     m_statusBytes += bytes;
 }
 
-std::optional<HomePageHit> StatusJsonCache::findHomePage(const HomePageKey& key) {
+std::optional<HomePage> StatusJsonCache::findHomePage(const HomePageKey& key) {
     auto hit = lookUpHomePage(key);
     ++(hit ? m_pageHits : m_pageMisses);
     return hit;
 }
 
-std::optional<HomePageHit> StatusJsonCache::lookUpHomePage(const HomePageKey& key) {
+std::optional<HomePage> StatusJsonCache::lookUpHomePage(const HomePageKey& key) {
     std::lock_guard lock(m_mutex);
     auto it = m_pages.find(key);
     if (it == m_pages.end())
@@ -178,26 +178,24 @@ std::optional<HomePageHit> StatusJsonCache::lookUpHomePage(const HomePageKey& ke
     PageEntry& e = it->second;
     if (!currentLocked(e.dependsOn, e.at, e.made, e.checkedAt))
         return std::nullopt;
-    HomePageHit hit;
-    hit.rendered.reserve(e.page.statuses.size());
-    for (Id id : e.page.statuses) {
-        auto rendered = findLocked(id);
+    HomePage hit;
+    hit.rendered.reserve(e.rendered.size());
+    for (const auto& weak : e.rendered) {
+        auto rendered = weak.lock();
         if (!rendered)
             return std::nullopt;
         hit.rendered.push_back(std::move(rendered));
     }
-    hit.favourited = e.page.favourited;
-    hit.newest = e.page.newest;
-    hit.oldest = e.page.oldest;
+    hit.favourited = e.favourited;
+    hit.newest = e.newest;
+    hit.oldest = e.oldest;
     return hit;
 }
 
-void StatusJsonCache::insertHomePage(const HomePageKey& key, HomePage page, std::vector<Id> sources,
+void StatusJsonCache::insertHomePage(const HomePageKey& key, const HomePage& page, std::vector<Id> dependsOn,
                                      const LogPosition& at) {
-    std::vector<Id> dependsOn = std::move(sources);
-    dependsOn.insert(dependsOn.end(), page.statuses.begin(), page.statuses.end());
-    const std::size_t bytes = (dependsOn.size() + page.statuses.size()) * sizeof(Id) + page.favourited.size() / 8 +
-                              sizeof(PageEntry) + kEntryOverhead;
+    const std::size_t bytes = dependsOn.size() * sizeof(Id) + page.rendered.size() * 16 +
+                              page.favourited.size() / 8 + sizeof(PageEntry) + kEntryOverhead;
     std::lock_guard lock(m_mutex);
     if (!acceptableLocked(at) || bytes > m_pageBytesMax)
         return;
@@ -211,7 +209,8 @@ void StatusJsonCache::insertHomePage(const HomePageKey& key, HomePage page, std:
     }
     while (m_pageBytes + bytes > m_pageBytesMax && !m_pages.empty())
         dropHalf(m_pages, m_pageBytes);
-    m_pages.emplace(key, PageEntry{std::move(page), std::move(dependsOn), at, std::chrono::steady_clock::now(), bytes,
+    m_pages.emplace(key, PageEntry{{page.rendered.begin(), page.rendered.end()}, page.favourited, page.newest,
+                                   page.oldest, std::move(dependsOn), at, std::chrono::steady_clock::now(), bytes,
                                    std::nullopt});
     m_pageBytes += bytes;
 }

@@ -2,9 +2,9 @@
 //   - rendered statuses: a status's Mastodon JSON with `favourited` cut out (the one field that
 //     depends on the viewer), as the text before and after its value; each response splices in
 //     its viewer's value, so a page is concatenated text, not Boost.JSON trees serialized again;
-//   - home pages: for a viewer and a page's parameters, the ids the page showed, the viewer's
-//     `favourited` for each and the Link cursors, so a repeated read runs no query but the log
-//     position's (the page's statuses come from the first cache).
+//   - home pages: for a viewer and a page's parameters, the statuses the page showed (held
+//     weakly: their memory is the first cache's), the viewer's `favourited` for each and the
+//     Link cursors, so a repeated read runs no query but the log position's.
 //
 // Invalidation, by the event log: every change that can alter a rendered status or a page (a
 // status created or deleted, a favourite or comment changing its counts, a follow, request or
@@ -15,7 +15,7 @@
 // The cache remembers, for each id, the last event naming it at each of these three levels. An
 // entry is used only if no event newer than its position names one of the ids it depends on: a
 // status its row, author and media; a page its viewer, every account whose posts can enter the
-// viewer's feed (themselves and whom they follow) and its statuses. Readers bring the cache up to
+// viewer's feed (themselves and whom they follow), its statuses and their media. Readers bring the cache up to
 // their own snapshot (catchUp) before looking up, so a hit is exactly what reading at the
 // snapshot would give; a stale entry inserted late by a slow reader is never used, as the ids it
 // depends on have been marked with the newer seq already. Visibility is decided when an entry is
@@ -73,16 +73,9 @@ struct HomePageKey {
     }
 };
 
-// A page as a viewer saw it.
+// A page as a viewer saw it: its statuses' renderings, newest first, the viewer's `favourited`
+// for each, and the Link cursors (of the feed rows read, shown or not).
 struct HomePage {
-    std::vector<Id> statuses;      // shown, newest first
-    std::vector<bool> favourited;  // the viewer's, per status
-    std::optional<Id> newest;      // the Link cursors (of the feed rows read, shown or not)
-    std::optional<Id> oldest;
-};
-
-// A kept page with its statuses' renderings, for splicing.
-struct HomePageHit {
     std::vector<std::shared_ptr<const RenderedStatus>> rendered;
     std::vector<bool> favourited;
     std::optional<Id> newest;
@@ -111,11 +104,14 @@ public:
                 const LogPosition& at);
 
     // The page as kept, if nothing it depends on changed since and its statuses' renderings are
-    // all kept and current. REQUIRES: catchUp() for the caller's snapshot.
-    std::optional<HomePageHit> findHomePage(const HomePageKey& key);
-    // Keeps a page read at or after `at` (the position read before any of the page was); it
-    // depends on `sources` (the viewer and whom they follow) and its statuses.
-    void insertHomePage(const HomePageKey& key, HomePage page, std::vector<Id> sources, const LogPosition& at);
+    // still kept. REQUIRES: catchUp() for the caller's snapshot.
+    std::optional<HomePage> findHomePage(const HomePageKey& key);
+    // Keeps a page read at or after `at` (the position read before any of the page was), which
+    // depends on `dependsOn`: the viewer, whom they follow, its statuses and their media (so an
+    // unchanged page's renderings are current too). The page holds its renderings weakly: memory
+    // stays the statuses' cache's, and a page whose rendering that cache dropped is a miss.
+    void insertHomePage(const HomePageKey& key, const HomePage& page, std::vector<Id> dependsOn,
+                        const LogPosition& at);
 
     // Splits a serialized status (rendered with `"favourited":false`) at its viewer's value;
     // nullopt if the key is not there.
@@ -141,7 +137,10 @@ private:
         std::optional<LogPosition> checkedAt; // the cache's position when last found valid
     };
     struct PageEntry {
-        HomePage page;
+        std::vector<std::weak_ptr<const RenderedStatus>> rendered;
+        std::vector<bool> favourited;
+        std::optional<Id> newest;
+        std::optional<Id> oldest;
         std::vector<Id> dependsOn;
         LogPosition at;
         std::chrono::steady_clock::time_point made;
@@ -159,7 +158,7 @@ private:
     bool currentLocked(const std::vector<Id>& dependsOn, const LogPosition& at,
                        std::chrono::steady_clock::time_point made, std::optional<LogPosition>& checkedAt) const;
     std::shared_ptr<const RenderedStatus> findLocked(Id statusId);
-    std::optional<HomePageHit> lookUpHomePage(const HomePageKey& key); // takes m_mutex
+    std::optional<HomePage> lookUpHomePage(const HomePageKey& key); // takes m_mutex
     void resetLocked(const LogPosition& at);
     bool acceptableLocked(const LogPosition& at) const;
 

@@ -27,7 +27,8 @@ void appendStatus(std::string& body, const RenderedStatus& rendered, bool favour
 struct RenderedPage {
     std::string body;
     HomePage shown;
-    bool keepable = true; // whether the page may be kept (api/mastodon/statuscache.h)
+    std::vector<Id> shownIds; // the statuses shown and their media
+    bool keepable = true;     // whether the page may be kept (api/mastodon/statuscache.h)
 };
 
 // Renders a page, spliced from the rendered-status cache where it holds them (the viewer's
@@ -77,8 +78,10 @@ Result<RenderedPage> renderStatuses(ApiContext& ctx, store::Database& db, social
             ctx.statusCache->insert(v.status.id, rendered, std::move(renderedFrom), *at);
         }
         appendStatus(out.body, *rendered, v.favourited);
-        out.shown.statuses.push_back(v.status.id);
+        out.shown.rendered.push_back(rendered);
         out.shown.favourited.push_back(v.favourited);
+        out.shownIds.push_back(v.status.id);
+        out.shownIds.insert(out.shownIds.end(), v.status.mediaIds.begin(), v.status.mediaIds.end());
         // A comment's visibility also depends on the post it answers, which a kept page does not
         // track; feeds hold posts only (feed/fanout.h), so this is a guard, not a case.
         out.keepable = out.keepable && !v.status.inReplyToId;
@@ -122,11 +125,20 @@ Result<http::Response> home(ApiContext& ctx, http::Request& request) {
     const HomePageKey key{*viewer, *page};
     http::Response r;
     if (auto hit = ctx.statusCache->findHomePage(key)) {
-        r.body = "[";
-        r.body.reserve(hit->rendered.size() * 2048 + 2);
-        for (std::size_t i = 0; i < hit->rendered.size(); ++i)
-            appendStatus(r.body, *hit->rendered[i], hit->favourited[i]);
-        r.body += ']';
+        // The shared renderings go out as they are, in one gather write: no copy per request.
+        http::PiecesBody body;
+        body.pieces.reserve(hit->rendered.size() * 4 + 2);
+        body.pieces.emplace_back("[");
+        for (std::size_t i = 0; i < hit->rendered.size(); ++i) {
+            if (i > 0)
+                body.pieces.emplace_back(",");
+            body.pieces.emplace_back(hit->rendered[i]->before);
+            body.pieces.emplace_back(hit->favourited[i] ? "true" : "false");
+            body.pieces.emplace_back(hit->rendered[i]->after);
+        }
+        body.pieces.emplace_back("]");
+        body.keepAlive.assign(hit->rendered.begin(), hit->rendered.end());
+        r.pieces = std::move(body);
         addLinkHeader(r, ctx, request, hit->newest, hit->oldest);
         return r;
     }
@@ -142,8 +154,10 @@ Result<http::Response> home(ApiContext& ctx, http::Request& request) {
         return rendered.status();
     rendered->shown.newest = ids->newest;
     rendered->shown.oldest = ids->oldest;
-    if (rendered->keepable)
-        ctx.statusCache->insertHomePage(key, std::move(rendered->shown), std::move(sources).value(), *at);
+    if (rendered->keepable) {
+        sources->insert(sources->end(), rendered->shownIds.begin(), rendered->shownIds.end());
+        ctx.statusCache->insertHomePage(key, rendered->shown, std::move(sources).value(), *at);
+    }
     r.body = std::move(rendered->body);
     addLinkHeader(r, ctx, request, ids->newest, ids->oldest);
     return r;
