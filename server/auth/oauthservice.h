@@ -100,8 +100,8 @@ private:
     accounts::AccountService& m_accounts;
     RateLimiter m_tokenFailures; // keyed "addr:<remote address>"
     const std::size_t m_cacheCapacity;
-    std::mutex m_cacheMutex;             // guards the two members below
-    std::int64_t m_cacheGeneration = -1; // the auth generation the cached grants were read under
+    std::mutex m_cacheMutex;                                    // guards the two members below
+    std::int64_t m_cacheGeneration = -1;                        // the auth generation the cached grants were read under
     std::unordered_map<std::string, store::TokenGrant> m_cache; // token hash -> grant
 };
 

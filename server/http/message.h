@@ -70,7 +70,7 @@ struct Response {
     std::string contentType = "application/json; charset=utf-8";
     Headers headers;
     std::string body;
-    std::optional<FileBody> file;   // instead of `body`
+    std::optional<FileBody> file;     // instead of `body`
     std::optional<PiecesBody> pieces; // instead of `body`
 
     Response& header(std::string name, std::string value) {

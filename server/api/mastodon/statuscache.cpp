@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <initializer_list>
+#include <utility>
 
 namespace pinhole::server::api::mastodon {
 
@@ -194,8 +196,8 @@ std::optional<HomePage> StatusJsonCache::lookUpHomePage(const HomePageKey& key) 
 
 void StatusJsonCache::insertHomePage(const HomePageKey& key, const HomePage& page, std::vector<Id> dependsOn,
                                      const LogPosition& at) {
-    const std::size_t bytes = dependsOn.size() * sizeof(Id) + page.rendered.size() * 16 +
-                              page.favourited.size() / 8 + sizeof(PageEntry) + kEntryOverhead;
+    const std::size_t bytes = dependsOn.size() * sizeof(Id) + page.rendered.size() * 16 + page.favourited.size() / 8 +
+                              sizeof(PageEntry) + kEntryOverhead;
     std::lock_guard lock(m_mutex);
     if (!acceptableLocked(at) || bytes > m_pageBytesMax)
         return;
@@ -209,8 +211,14 @@ void StatusJsonCache::insertHomePage(const HomePageKey& key, const HomePage& pag
     }
     while (m_pageBytes + bytes > m_pageBytesMax && !m_pages.empty())
         dropHalf(m_pages, m_pageBytes);
-    m_pages.emplace(key, PageEntry{{page.rendered.begin(), page.rendered.end()}, page.favourited, page.newest,
-                                   page.oldest, std::move(dependsOn), at, std::chrono::steady_clock::now(), bytes,
+    m_pages.emplace(key, PageEntry{{page.rendered.begin(), page.rendered.end()},
+                                   page.favourited,
+                                   page.newest,
+                                   page.oldest,
+                                   std::move(dependsOn),
+                                   at,
+                                   std::chrono::steady_clock::now(),
+                                   bytes,
                                    std::nullopt});
     m_pageBytes += bytes;
 }
@@ -254,18 +262,19 @@ void StatusJsonCache::renderMetrics(std::string& out) const {
         pages = m_pages.size();
         pageBytes = m_pageBytes;
     }
-    out += "# HELP pinhole_home_pages_total Home timeline pages answered from memory (hit) or read (miss).\n"
-           "# TYPE pinhole_home_pages_total counter\n"
-           "pinhole_home_pages_total{result=\"hit\"} " + std::to_string(m_pageHits.load()) + "\n"
-           "pinhole_home_pages_total{result=\"miss\"} " + std::to_string(m_pageMisses.load()) + "\n";
-    out += "# HELP pinhole_cache_entries Entries in the home timeline's caches.\n"
-           "# TYPE pinhole_cache_entries gauge\n"
-           "pinhole_cache_entries{cache=\"statuses\"} " + std::to_string(statuses) + "\n"
-           "pinhole_cache_entries{cache=\"home_pages\"} " + std::to_string(pages) + "\n";
-    out += "# HELP pinhole_cache_bytes Bytes the home timeline's caches count against their limits.\n"
-           "# TYPE pinhole_cache_bytes gauge\n"
-           "pinhole_cache_bytes{cache=\"statuses\"} " + std::to_string(statusBytes) + "\n"
-           "pinhole_cache_bytes{cache=\"home_pages\"} " + std::to_string(pageBytes) + "\n";
+    auto metric = [&out](std::string_view name, std::string_view type, std::string_view help,
+                         std::initializer_list<std::pair<std::string_view, std::uint64_t>> values) {
+        out.append("# HELP ").append(name).append(" ").append(help).append("\n# TYPE ").append(name).append(" ");
+        out.append(type).append("\n");
+        for (const auto& [labels, value] : values)
+            out.append(name).append(labels).append(" ").append(std::to_string(value)).append("\n");
+    };
+    metric("pinhole_home_pages_total", "counter", "Home timeline pages answered from memory (hit) or read (miss).",
+           {{"{result=\"hit\"}", m_pageHits.load()}, {"{result=\"miss\"}", m_pageMisses.load()}});
+    metric("pinhole_cache_entries", "gauge", "Entries in the home timeline's caches.",
+           {{"{cache=\"statuses\"}", statuses}, {"{cache=\"home_pages\"}", pages}});
+    metric("pinhole_cache_bytes", "gauge", "Bytes the home timeline's caches count against their limits.",
+           {{"{cache=\"statuses\"}", statusBytes}, {"{cache=\"home_pages\"}", pageBytes}});
 }
 
 } // namespace pinhole::server::api::mastodon

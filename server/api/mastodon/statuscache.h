@@ -86,7 +86,8 @@ class StatusJsonCache {
 public:
     // At most `statusBytes` of rendered statuses and `pageBytes` of pages are kept (0: none). An
     // entry older than `maxAge` is not used.
-    explicit StatusJsonCache(std::size_t statusBytes = std::size_t{64} << 20, std::size_t pageBytes = std::size_t{32} << 20,
+    explicit StatusJsonCache(std::size_t statusBytes = std::size_t{64} << 20,
+                             std::size_t pageBytes = std::size_t{32} << 20,
                              std::chrono::seconds maxAge = std::chrono::seconds(60))
         : m_statusBytesMax(statusBytes), m_pageBytesMax(pageBytes), m_maxAge(maxAge) {}
 
@@ -110,8 +111,7 @@ public:
     // depends on `dependsOn`: the viewer, whom they follow, its statuses and their media (so an
     // unchanged page's renderings are current too). The page holds its renderings weakly: memory
     // stays the statuses' cache's, and a page whose rendering that cache dropped is a miss.
-    void insertHomePage(const HomePageKey& key, const HomePage& page, std::vector<Id> dependsOn,
-                        const LogPosition& at);
+    void insertHomePage(const HomePageKey& key, const HomePage& page, std::vector<Id> dependsOn, const LogPosition& at);
 
     // Splits a serialized status (rendered with `"favourited":false`) at its viewer's value;
     // nullopt if the key is not there.
