@@ -49,7 +49,8 @@ bool redirectAllowed(const std::string& registered, const std::string& uri) {
 
 OAuthService::OAuthService(store::Store& store, accounts::AccountService& accounts, const Config& config)
     : m_store(store), m_accounts(accounts),
-      m_tokenFailures(config.tokenFailuresPerAddress, std::chrono::seconds(config.loginWindowSeconds)) {}
+      m_tokenFailures(config.tokenFailuresPerAddress, std::chrono::seconds(config.loginWindowSeconds)),
+      m_cacheCapacity(config.tokenCacheEntries) {}
 
 Result<AppCredentials> OAuthService::createApp(const NewApp& input) {
     if (input.name.empty() || input.name.size() > 200)
@@ -238,12 +239,39 @@ Result<Principal> OAuthService::authenticate(std::string_view bearerToken, const
     auto db = m_store.connection();
     if (!db)
         return db.status();
-    auto grant = store::tokenByHash(**db, tokenHash(bearerToken));
+    auto grant = grantOf(**db, tokenHash(bearerToken));
     if (!grant)
         return grant.status().code() == Code::NotFound ? failed() : grant.status();
     if (!grant->accountApproved)
         return permissionDenied("your account is waiting for an administrator's approval");
     return Principal{grant->tokenId, grant->appId, grant->accountId, grant->scopes};
+}
+
+Result<store::TokenGrant> OAuthService::grantOf(store::Database& db, const std::string& hash) {
+    auto generation = store::authGeneration(db);
+    if (!generation)
+        return generation.status();
+    {
+        std::lock_guard lock(m_cacheMutex);
+        if (*generation > m_cacheGeneration) { // something was revoked: every entry may be stale
+            m_cache.clear();
+            m_cacheGeneration = *generation;
+        }
+        if (*generation == m_cacheGeneration)
+            if (auto it = m_cache.find(hash); it != m_cache.end())
+                return it->second;
+    }
+    auto grant = store::tokenByHash(db, hash);
+    if (!grant)
+        return grant;
+    std::lock_guard lock(m_cacheMutex);
+    // Kept only under the generation it was read after: a revocation since has moved the cache on.
+    if (*generation == m_cacheGeneration && m_cacheCapacity > 0) {
+        if (m_cache.size() >= m_cacheCapacity)
+            m_cache.clear();
+        m_cache.emplace(hash, *grant);
+    }
+    return grant;
 }
 
 } // namespace pinhole::server::auth

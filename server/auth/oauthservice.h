@@ -1,7 +1,10 @@
 // OAuth 2 as Mastodon speaks it: app registration, the password, client_credentials and
 // authorization_code grants, revocation, and bearer-token authentication for every request.
 // Tokens and client secrets are returned once and stored only as SHA-256 hashes.
-// Threading: stateless apart from the thread-safe failure budget; callable from any handler thread.
+// Resolved tokens are kept in memory (cache.tokens entries) while the database's auth generation
+// (store/oauthstore.h: bumped by triggers on every revocation, in any process) stays where it was.
+// Threading: callable from any handler thread; the failure budget and the token cache are
+// thread-safe (the cache under m_cacheMutex).
 #pragma once
 
 #include "accounts/accountservice.h"
@@ -11,8 +14,11 @@
 #include "store/oauthstore.h"
 #include "store/store.h"
 
+#include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace pinhole::server::auth {
 
@@ -80,15 +86,23 @@ public:
     // Resolves a bearer token. Failures are counted per client address: once an address has
     // failed `auth.token_failures_per_address` times in `auth.login_window_seconds`, every token it
     // presents is refused with 429 (and Retry-After) until the budget refills, so guessing tokens
-    // is bounded. A valid token spends nothing.
+    // is bounded. A valid token spends nothing. A token revoked (or its account deleted or
+    // unapproved) by any process is refused from the first request that begins after the commit.
     Result<Principal> authenticate(std::string_view bearerToken, const std::string& remoteAddress);
 
 private:
+    // The grant of a token hash, from the cache if the generation read now is the one its
+    // entries were read under, else from the database (and kept).
+    Result<store::TokenGrant> grantOf(store::Database& db, const std::string& hash);
     Result<store::OAuthApp> authenticateClient(const std::string& clientId, const std::string& clientSecret);
 
     store::Store& m_store;
     accounts::AccountService& m_accounts;
     RateLimiter m_tokenFailures; // keyed "addr:<remote address>"
+    const std::size_t m_cacheCapacity;
+    std::mutex m_cacheMutex;                                    // guards the two members below
+    std::int64_t m_cacheGeneration = -1;                        // the auth generation the cached grants were read under
+    std::unordered_map<std::string, store::TokenGrant> m_cache; // token hash -> grant
 };
 
 } // namespace pinhole::server::auth

@@ -96,8 +96,8 @@ Status loadConfigFile(const std::string& path, Config& config) {
     } catch (const toml::parse_error& e) {
         return invalidArgument("cannot read config " + path + ": " + std::string(e.description()));
     }
-    static const std::set<std::string> kTables{"server", "tls",  "registration", "limits", "auth",   "instance",
-                                               "log",    "jobs", "media",        "social", "library"};
+    static const std::set<std::string> kTables{"server", "tls",  "registration", "limits", "auth",    "instance",
+                                               "log",    "jobs", "media",        "social", "library", "cache"};
     for (const auto& [key, value] : root)
         if (!kTables.contains(std::string(key.str())))
             return invalidArgument("unknown section [" + std::string(key.str()) + "] in " + path);
@@ -180,6 +180,15 @@ Status loadConfigFile(const std::string& path, Config& config) {
         TableReader t(root, "library", status);
         t.read("trash_retention_seconds", config.trashRetentionSeconds);
     }
+    {
+        TableReader t(root, "cache", status);
+        t.read("tokens", config.tokenCacheEntries);
+        t.read("statuses_mib", config.statusCacheMiB);
+        t.read("home_pages_mib", config.homePageCacheMiB);
+    }
+    if (status &&
+        (config.tokenCacheEntries > 10'000'000 || config.statusCacheMiB > 65536 || config.homePageCacheMiB > 65536))
+        status = invalidArgument("cache.tokens must be at most 10000000, cache.*_mib at most 65536");
     if (status && (config.trashRetentionSeconds < 0 || config.trashRetentionSeconds > 10LL * 366 * 24 * 3600))
         status = invalidArgument("library.trash_retention_seconds must be between 0 and 316224000 (10 years)");
     if (status && (config.limits.ioThreads == 0 || config.limits.handlerThreads == 0))

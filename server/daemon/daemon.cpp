@@ -169,7 +169,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(Config config) {
     d->m_api->statuses = d->m_statuses.get();
     d->m_api->notifications = d->m_notifications.get();
     d->m_api->homeFeed = d->m_homeFeed.get();
-    d->m_statusCache = std::make_unique<api::mastodon::StatusJsonCache>();
+    d->m_statusCache = std::make_unique<api::mastodon::StatusJsonCache>(d->m_config.statusCacheMiB << 20,
+                                                                        d->m_config.homePageCacheMiB << 20);
     d->m_api->statusCache = d->m_statusCache.get();
     d->m_api->changes = d->m_changes.get();
     d->m_api->syncOps = d->m_syncOps.get();

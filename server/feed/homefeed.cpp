@@ -38,6 +38,16 @@ Status HomeFeed::rebuild(store::Database& db, Id viewer) {
     return tx.commit();
 }
 
+Result<std::vector<Id>> HomeFeed::sources(Id viewer) {
+    auto db = m_store.connection();
+    if (!db)
+        return db.status();
+    auto ids = store::followeeIds(**db, viewer);
+    if (ids)
+        ids->push_back(viewer);
+    return ids;
+}
+
 Result<social::Paged<Id>> HomeFeed::page(Id viewer, const store::Page& page) {
     auto db = m_store.connection();
     if (!db)

@@ -17,6 +17,9 @@ public:
 
     // The ids of a page of `viewer`'s feed, newest first; the cursors are the first and last.
     Result<social::Paged<Id>> page(Id viewer, const store::Page& page);
+    // The accounts whose posts can be in `viewer`'s feed: the viewer and whom they follow (what a
+    // kept page of the feed depends on besides its posts; api/mastodon/statuscache.h).
+    Result<std::vector<Id>> sources(Id viewer);
     // Fills an empty feed from the viewer's own and followed accounts' recent posts.
     Status rebuild(store::Database& db, Id viewer);
 

@@ -2,6 +2,7 @@
 
 #include "core/log.h"
 #include "http/fileslicebody.h"
+#include "http/piecesbody.h"
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -246,6 +247,11 @@ awaitable<void> HttpServer::Impl::acceptLoop() {
 
 awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
     boost::system::error_code ec;
+    // A response leaves in as many writes as it takes (a gather write is capped at 64 pieces);
+    // with Nagle's algorithm the last small one would wait for the client's delayed ACK (40 ms).
+    // Each write is a whole part of a response, so there is nothing to coalesce (nginx's
+    // tcp_nodelay, on by default, for the same reason).
+    socket.set_option(tcp::no_delay(true), ec);
     const auto peer = socket.remote_endpoint(ec);
     const std::string remote = ec ? std::string("unknown") : peer.address().to_string();
 
@@ -304,7 +310,9 @@ awaitable<std::pair<bool, std::uint64_t>> HttpServer::Impl::writeResponse(Stream
         if (!response.contentType.empty())
             msg.set(bhttp::field::content_type, response.contentType);
         msg.keep_alive(!close);
-        msg.content_length(response.file ? response.file->length : response.body.size());
+        msg.content_length(response.file     ? response.file->length
+                           : response.pieces ? response.pieces->size()
+                                             : response.body.size());
         bhttp::response_serializer<bhttp::empty_body> sr{msg};
         beast::get_lowest_layer(stream).expires_after(limits.writeTimeout);
         auto [ec, n] = co_await bhttp::async_write_header(stream, sr, kTuple);
@@ -329,6 +337,18 @@ awaitable<std::pair<bool, std::uint64_t>> HttpServer::Impl::writeResponse(Stream
             const bool ok = co_await write(stream, msg);
             co_return std::pair{ok, response.file->length};
         }
+    }
+    if (response.pieces) {
+        bhttp::response<BeastPiecesBody> msg{static_cast<bhttp::status>(response.status), 11};
+        for (auto& [k, v] : response.headers)
+            msg.set(k, v);
+        msg.set(bhttp::field::content_type, response.contentType);
+        msg.keep_alive(!close);
+        msg.body() = std::move(*response.pieces);
+        const std::uint64_t bytes = msg.body().size();
+        msg.content_length(bytes);
+        const bool ok = co_await write(stream, msg);
+        co_return std::pair{ok, bytes};
     }
     bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(response.status), 11};
     if (response.status == 460)

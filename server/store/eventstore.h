@@ -6,6 +6,7 @@
 #include "core/status.h"
 #include "store/database.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -63,5 +64,8 @@ Result<std::int64_t> lastEventSeq(Database& db);
 // The last seq `consumer` applied; 0 if it never ran.
 Result<std::int64_t> consumerCursor(Database& db, std::string_view consumer);
 Status setConsumerCursor(Database& db, std::string_view consumer, std::int64_t seq);
+// The last seq and the cursors of `first` and `second` (0 where never run), in one statement, so
+// from one snapshot even outside a transaction.
+Result<std::array<std::int64_t, 3>> lastSeqAndCursors(Database& db, std::string_view first, std::string_view second);
 
 } // namespace pinhole::server::store

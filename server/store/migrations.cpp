@@ -433,7 +433,7 @@ CREATE TABLE album_assets (
 CREATE INDEX album_assets_by_position ON album_assets(album_id, position);
 CREATE INDEX album_assets_by_asset ON album_assets(asset_id);
 )sql",
-        // (appended by h/syncops) client-chosen ids for what a sync client creates offline (an
+        // 8: client-chosen ids for what a sync client creates offline (an
         // album, a region), and the HLC of the last sync write or delete of each, so an older op
         // arriving later loses (docs/protocol.md §4).
         R"sql(
@@ -448,10 +448,29 @@ CREATE TABLE sync_client_ids (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX sync_client_ids_by_entity ON sync_client_ids(kind, entity_id);
 )sql",
-        // (appended by h/peopleui) an account's avatar: the SHA-256 naming its file under
+        // 9: an account's avatar: the SHA-256 naming its file under
         // media/avatars (media/library.h); NULL for the default picture.
         R"sql(
 ALTER TABLE accounts ADD COLUMN avatar_sha256 TEXT CHECK (avatar_sha256 IS NULL OR length(avatar_sha256) = 64);
+)sql",
+        // 10: a counter that every change able to end a bearer token's
+        // validity bumps, in the transaction of the change, whichever process makes it: the
+        // server's in-memory token cache (auth/oauthservice.h) reads it on each request and
+        // forgets every cached token when it moved, so a revocation takes effect at once.
+        R"sql(
+CREATE TABLE auth_generation (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    generation  INTEGER NOT NULL
+);
+INSERT INTO auth_generation (id, generation) VALUES (1, 0);
+CREATE TRIGGER auth_generation_token_deleted AFTER DELETE ON oauth_tokens
+BEGIN UPDATE auth_generation SET generation = generation + 1; END;
+CREATE TRIGGER auth_generation_token_updated AFTER UPDATE ON oauth_tokens
+BEGIN UPDATE auth_generation SET generation = generation + 1; END;
+CREATE TRIGGER auth_generation_account_approval AFTER UPDATE OF approved ON accounts
+BEGIN UPDATE auth_generation SET generation = generation + 1; END;
+CREATE TRIGGER auth_generation_account_deleted AFTER DELETE ON accounts
+BEGIN UPDATE auth_generation SET generation = generation + 1; END;
 )sql",
     };
     return all;

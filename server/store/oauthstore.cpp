@@ -61,6 +61,16 @@ Result<TokenGrant> tokenByHash(Database& db, const std::string& tokenHash) {
     return g;
 }
 
+Result<std::int64_t> authGeneration(Database& db) {
+    auto q = db.prepare("SELECT generation FROM auth_generation WHERE id = 1");
+    auto row = q.step();
+    if (!row)
+        return row.status();
+    if (!*row)
+        return internalError("auth_generation has no row");
+    return q.int64(0);
+}
+
 Result<bool> deleteToken(Database& db, const std::string& tokenHash, Id appId) {
     auto q = db.prepare("DELETE FROM oauth_tokens WHERE token_hash = ?1 AND app_id = ?2");
     q.bindBlob(1, tokenHash.data(), tokenHash.size()).bind(2, appId);

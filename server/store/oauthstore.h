@@ -47,6 +47,9 @@ Result<TokenGrant> tokenByHash(Database& db, const std::string& tokenHash);
 // Deletes the token if it belongs to the app; true if one was deleted.
 Result<bool> deleteToken(Database& db, const std::string& tokenHash, Id appId);
 Status deleteTokensOfAccount(Database& db, Id accountId);
+// The counter every token revocation, token change, account approval change or account deletion
+// bumps (triggers of migration 10), read by the token cache to know its entries still hold.
+Result<std::int64_t> authGeneration(Database& db);
 
 Status insertCode(Database& db, const std::string& codeHash, const AuthCode& code);
 // Returns and deletes the code (single use). NotFound if absent.

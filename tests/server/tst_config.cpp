@@ -29,7 +29,8 @@ private slots:
     void fileOverridesDefaults() {
         Config c;
         QVERIFY(load("[server]\nlisten = \"0.0.0.0:9000\"\ndata_dir = \"/srv/p\"\n[limits]\nheader_timeout_ms = 250\n"
-                     "[registration]\nmode = \"approval\"\n[auth]\ntoken_failures_per_address = 7\n[jobs]\nnice = 3\n",
+                     "[registration]\nmode = \"approval\"\n[auth]\ntoken_failures_per_address = 7\n[jobs]\nnice = 3\n"
+                     "[cache]\ntokens = 0\nstatuses_mib = 8\nhome_pages_mib = 4\n",
                      c)
                     .isOk());
         QCOMPARE(c.listenHost, std::string("0.0.0.0"));
@@ -39,6 +40,9 @@ private slots:
         QVERIFY(c.registration == RegistrationMode::Approval);
         QCOMPARE(c.tokenFailuresPerAddress, 7);
         QCOMPARE(c.jobNice, 3);
+        QCOMPARE(c.tokenCacheEntries, std::size_t{0});
+        QCOMPARE(c.statusCacheMiB, std::size_t{8});
+        QCOMPARE(c.homePageCacheMiB, std::size_t{4});
     }
     void errorsNameTheKey_data() {
         QTest::addColumn<QByteArray>("toml");
@@ -51,6 +55,8 @@ private slots:
         QTest::newRow("bad mode") << QByteArray("[registration]\nmode = \"maybe\"\n") << "registration.mode";
         QTest::newRow("bad listen") << QByteArray("[server]\nlisten = \"nowhere\"\n") << "listen";
         QTest::newRow("nice out of range") << QByteArray("[jobs]\nnice = 20\n") << "jobs.nice";
+        QTest::newRow("cache too large") << QByteArray("[cache]\nstatuses_mib = 70000\n") << "cache.";
+        QTest::newRow("unknown cache key") << QByteArray("[cache]\npages = 1\n") << "cache.pages";
         QTest::newRow("syntax") << QByteArray("[server\n") << "cannot read config";
     }
     void errorsNameTheKey() {

@@ -14,11 +14,28 @@ using namespace mastodon;
 
 namespace {
 
-// A page of statuses as one JSON array for `access`'s viewer, spliced from the rendered-status
-// cache where it holds them (the viewer's `favourited` patched in) and rendered, then kept, where
-// it does not. One read snapshot for the cache's log position and every row.
-Result<std::string> renderStatuses(ApiContext& ctx, store::Database& db, social::Access& access,
-                                   const std::vector<Id>& ids) {
+// Appends one status, rendered without its viewer, with the viewer's `favourited` spliced in.
+void appendStatus(std::string& body, const RenderedStatus& rendered, bool favourited) {
+    if (body.size() > 1)
+        body += ',';
+    body += rendered.before;
+    body += favourited ? "true" : "false";
+    body += rendered.after;
+}
+
+// A page of statuses as `access`'s viewer sees it, as one JSON array, and what it showed.
+struct RenderedPage {
+    std::string body;
+    HomePage shown;
+    std::vector<Id> shownIds; // the statuses shown and their media
+    bool keepable = true;     // whether the page may be kept (api/mastodon/statuscache.h)
+};
+
+// Renders a page, spliced from the rendered-status cache where it holds them (the viewer's
+// `favourited` patched in) and rendered, then kept, where it does not. One read snapshot for the
+// cache's log position and every row.
+Result<RenderedPage> renderStatuses(ApiContext& ctx, store::Database& db, social::Access& access,
+                                    const std::vector<Id>& ids) {
     store::ReadTransaction snapshot(db);
     auto at = ctx.statusCache->catchUp(db);
     if (!at)
@@ -36,11 +53,10 @@ Result<std::string> renderStatuses(ApiContext& ctx, store::Database& db, social:
     });
     if (!views)
         return views.status();
-    std::string body = "[";
-    body.reserve(views->size() * 2048 + 2); // a rendered status is about 2 KiB: one allocation
+    RenderedPage out;
+    out.body = "[";
+    out.body.reserve(views->size() * 2048 + 2); // a rendered status is about 2 KiB: one allocation
     for (auto& v : *views) {
-        if (body.size() > 1)
-            body += ',';
         std::shared_ptr<const RenderedStatus> rendered;
         if (auto it = cached.find(v.status.id); it != cached.end()) {
             rendered = it->second;
@@ -48,24 +64,35 @@ Result<std::string> renderStatuses(ApiContext& ctx, store::Database& db, social:
             const bool favourited = v.favourited;
             v.favourited = false; // the shared text never holds a viewer's value
             const std::string json = json::serialize(statusJson(v, ctx.baseUrl));
+            v.favourited = favourited;
             auto parts = StatusJsonCache::split(json);
             if (!parts) { // cannot happen with statusJson's keys; render it for this viewer alone
-                v.favourited = favourited;
-                body += json::serialize(statusJson(v, ctx.baseUrl));
+                out.body += out.body.size() > 1 ? "," : "";
+                out.body += json::serialize(statusJson(v, ctx.baseUrl));
+                out.keepable = false;
                 continue;
             }
             rendered = std::make_shared<const RenderedStatus>(std::move(*parts));
-            ctx.statusCache->insert(v.status.id, rendered, *at);
-            v.favourited = favourited;
+            std::vector<Id> renderedFrom(v.status.mediaIds.begin(), v.status.mediaIds.end());
+            renderedFrom.push_back(v.status.accountId);
+            ctx.statusCache->insert(v.status.id, rendered, std::move(renderedFrom), *at);
         }
-        body += rendered->before;
-        body += v.favourited ? "true" : "false";
-        body += rendered->after;
+        appendStatus(out.body, *rendered, v.favourited);
+        out.shown.rendered.push_back(rendered);
+        out.shown.favourited.push_back(v.favourited);
+        out.shownIds.push_back(v.status.id);
+        out.shownIds.insert(out.shownIds.end(), v.status.mediaIds.begin(), v.status.mediaIds.end());
+        // A comment's visibility also depends on the post it answers, which a kept page does not
+        // track; feeds hold posts only (feed/fanout.h), so this is a guard, not a case.
+        out.keepable = out.keepable && !v.status.inReplyToId;
     }
-    body += ']';
-    return body;
+    out.body += ']';
+    return out;
 }
 
+// GET /api/v1/timelines/home. A page read before, whose viewer, followed accounts and posts no
+// event has named since, is answered from memory (api/mastodon/statuscache.h): the log position
+// and the token's generation are its only queries.
 Result<http::Response> home(ApiContext& ctx, http::Request& request) {
     auto viewer = requiredViewer(ctx, request, "read:statuses");
     if (!viewer)
@@ -73,30 +100,67 @@ Result<http::Response> home(ApiContext& ctx, http::Request& request) {
     auto page = pageParams(request, 20, 40);
     if (!page)
         return page.status();
-    auto ids = ctx.homeFeed->page(*viewer, *page);
-    if (!ids)
-        return ids.status();
     auto db = ctx.store.connection();
     if (!db)
         return db.status();
-    social::Access access(**db, *viewer);
-    if (ctx.statusCache) {
-        auto body = renderStatuses(ctx, **db, access, ids->items);
-        if (!body)
-            return body.status();
-        http::Response r;
-        r.body = std::move(body).value();
-        addLinkHeader(r, ctx, request, ids->newest, ids->oldest);
+    if (!ctx.statusCache) {
+        auto ids = ctx.homeFeed->page(*viewer, *page);
+        if (!ids)
+            return ids.status();
+        social::Access access(**db, *viewer);
+        auto views = ctx.statuses->views(**db, access, ids->items);
+        if (!views)
+            return views.status();
+        social::Paged<social::StatusView> out;
+        out.items = std::move(views).value();
+        out.newest = ids->newest;
+        out.oldest = ids->oldest;
+        return statusesResponse(ctx, request, out);
+    }
+
+    // The position before any of the page is read: whatever changes after it outdates the page.
+    auto at = ctx.statusCache->catchUp(**db);
+    if (!at)
+        return at.status();
+    const HomePageKey key{*viewer, *page};
+    http::Response r;
+    if (auto hit = ctx.statusCache->findHomePage(key)) {
+        // The shared renderings go out as they are, in one gather write: no copy per request.
+        http::PiecesBody body;
+        body.pieces.reserve(hit->rendered.size() * 4 + 2);
+        body.pieces.emplace_back("[");
+        for (std::size_t i = 0; i < hit->rendered.size(); ++i) {
+            if (i > 0)
+                body.pieces.emplace_back(",");
+            body.pieces.emplace_back(hit->rendered[i]->before);
+            body.pieces.emplace_back(hit->favourited[i] ? "true" : "false");
+            body.pieces.emplace_back(hit->rendered[i]->after);
+        }
+        body.pieces.emplace_back("]");
+        body.keepAlive.assign(hit->rendered.begin(), hit->rendered.end());
+        r.pieces = std::move(body);
+        addLinkHeader(r, ctx, request, hit->newest, hit->oldest);
         return r;
     }
-    auto views = ctx.statuses->views(**db, access, ids->items);
-    if (!views)
-        return views.status();
-    social::Paged<social::StatusView> out;
-    out.items = std::move(views).value();
-    out.newest = ids->newest;
-    out.oldest = ids->oldest;
-    return statusesResponse(ctx, request, out);
+    auto sources = ctx.homeFeed->sources(*viewer);
+    if (!sources)
+        return sources.status();
+    auto ids = ctx.homeFeed->page(*viewer, *page);
+    if (!ids)
+        return ids.status();
+    social::Access access(**db, *viewer);
+    auto rendered = renderStatuses(ctx, **db, access, ids->items);
+    if (!rendered)
+        return rendered.status();
+    rendered->shown.newest = ids->newest;
+    rendered->shown.oldest = ids->oldest;
+    if (rendered->keepable) {
+        sources->insert(sources->end(), rendered->shownIds.begin(), rendered->shownIds.end());
+        ctx.statusCache->insertHomePage(key, rendered->shown, std::move(sources).value(), *at);
+    }
+    r.body = std::move(rendered->body);
+    addLinkHeader(r, ctx, request, ids->newest, ids->oldest);
+    return r;
 }
 
 Result<http::Response> publicTimeline(ApiContext& ctx, http::Request& request) {

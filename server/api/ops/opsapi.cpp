@@ -1,6 +1,7 @@
 // Operations: /healthz (the process answers), /readyz (it can serve: database reachable, not
 // shutting down), /metrics (Prometheus text), and the embedded static files.
 #include "api/context.h"
+#include "api/mastodon/statuscache.h"
 #include "core/resources.h"
 #include "jobs/jobmetrics.h"
 
@@ -42,6 +43,8 @@ Result<http::Response> metrics(ApiContext& ctx, http::Request&) {
               std::to_string(fileSize(dbPath) + fileSize(dbPath + "-wal")) + "\n";
     if (ctx.jobQueue)
         PINHOLE_TRY(jobs::renderJobMetrics(*ctx.jobQueue, r.body));
+    if (ctx.statusCache)
+        ctx.statusCache->renderMetrics(r.body);
     return r;
 }
 
