@@ -266,11 +266,11 @@ Result<UploadProgress> UploadService::complete(Id ownerId, store::Upload upload,
     // The library takes the file (moves or deletes it); a new asset and the upload's completion
     // are one commit.
     bool recorded = false;
-    auto ingested = m_library.ingest(ownerId, path, upload.declaredSha256, fileSha256,
-                                     [&](store::Database& db, Id assetId) {
-                                         recorded = true;
-                                         return store::setUploadAsset(db, upload.id, assetId);
-                                     });
+    auto ingested =
+        m_library.ingest(ownerId, path, upload.declaredSha256, fileSha256, [&](store::Database& db, Id assetId) {
+            recorded = true;
+            return store::setUploadAsset(db, upload.id, assetId);
+        });
     auto db = m_store.connection();
     if (!db)
         return db.status();

@@ -529,16 +529,15 @@ Status sweepAfterSnapshot(store::Database& db) {
         unsettled +
         "  AND o.kind IN ('annotation.upsert', 'annotation.delete') AND json_extract(o.payload, '$.schema') = 'rating'"
         "  AND json_extract(o.payload, '$.asset_sha256') = assets.sha256)"));
-    PINHOLE_TRY(db.exec(
-        "UPDATE regions SET deleted = 1 WHERE deleted = 0"
-        " AND EXISTS (SELECT 1 FROM assets a WHERE a.id = regions.asset_id AND a.server_id IS NOT NULL)"
-        " AND NOT EXISTS (SELECT 1 FROM mirror m WHERE m.kind = 'annotation' AND " +
-        localIdOfMirrored +
-        " = regions.id)"
-        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE " +
-        unsettled +
-        "  AND o.kind IN ('annotation.upsert', 'annotation.delete')"
-        "  AND json_extract(o.payload, '$.annotation_id') = regions.id)"));
+    PINHOLE_TRY(db.exec("UPDATE regions SET deleted = 1 WHERE deleted = 0"
+                        " AND EXISTS (SELECT 1 FROM assets a WHERE a.id = regions.asset_id AND a.server_id IS NOT NULL)"
+                        " AND NOT EXISTS (SELECT 1 FROM mirror m WHERE m.kind = 'annotation' AND " +
+                        localIdOfMirrored +
+                        " = regions.id)"
+                        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE " +
+                        unsettled +
+                        "  AND o.kind IN ('annotation.upsert', 'annotation.delete')"
+                        "  AND json_extract(o.payload, '$.annotation_id') = regions.id)"));
     PINHOLE_TRY(db.exec("UPDATE albums SET deleted = 1 WHERE deleted = 0"
                         " AND NOT EXISTS (SELECT 1 FROM mirror m WHERE m.kind = 'album' AND " +
                         localIdOfMirrored +

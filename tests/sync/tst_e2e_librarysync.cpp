@@ -255,11 +255,10 @@ private slots:
                           "application/json")
                     .json()["id"]
                     .toString();
-            const auto added =
-                alice().send("POST", "/api/pinhole/v1/annotations/operations/" + op + "/items",
-                             QJsonDocument(QJsonObject{{"items", items}}).toJson(), "application/json");
-            const auto committed =
-                alice().send("POST", "/api/pinhole/v1/annotations/operations/" + op + "/commit", {}, "application/json");
+            const auto added = alice().send("POST", "/api/pinhole/v1/annotations/operations/" + op + "/items",
+                                            QJsonDocument(QJsonObject{{"items", items}}).toJson(), "application/json");
+            const auto committed = alice().send("POST", "/api/pinhole/v1/annotations/operations/" + op + "/commit", {},
+                                                "application/json");
             return !op.isEmpty() && added.status == 200 && committed.status == 200;
         };
         auto item = [](const QString& asset, const char* label) {
