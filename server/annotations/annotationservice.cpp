@@ -425,10 +425,25 @@ Result<CommitResult> AnnotationService::commit(Id account, Id id) {
         auto items = store::operationItems(**db, id);
         if (!items)
             return items.status();
+        auto old = store::annotationsOfWriter(**db, account, op->schemaName, op->writer);
+        if (!old)
+            return old.status();
         auto replaced = store::deleteAnnotationsOfWriter(**db, account, op->schemaName, op->writer);
         if (!replaced)
             return replaced.status();
         const std::int64_t now = nowMillis();
+        // One event per annotation the batch deletes or creates, so the sync stream sends each as
+        // a tombstone or an upsert like any other annotation change.
+        auto replacedOne = [&](Id annotation) {
+            return store::appendEvent(**db,
+                                      {.type = EventType::AnnotationReplaced,
+                                       .actorId = account,
+                                       .accountId = account,
+                                       .subjectId = annotation},
+                                      now);
+        };
+        for (const auto& row : *old)
+            PINHOLE_TRY(replacedOne(row.id));
         for (const auto& item : *items) {
             store::AnnotationRow row;
             row.id = newId();
@@ -441,6 +456,7 @@ Result<CommitResult> AnnotationService::commit(Id account, Id id) {
             row.writer = op->writer;
             row.createdAt = row.updatedAt = now;
             PINHOLE_TRY(store::insertAnnotation(**db, row));
+            PINHOLE_TRY(replacedOne(row.id));
         }
         PINHOLE_TRY(store::finishOperation(**db, id, "committed", now));
         PINHOLE_TRY(store::appendEvent(**db,

@@ -128,8 +128,10 @@ std::string MediaLibrary::derivedDir(std::string_view sha256) const {
 }
 
 Result<IngestResult> MediaLibrary::ingest(Id ownerId, const std::string& path,
-                                          const std::optional<std::string>& declaredSha256) {
-    auto sha = sha256OfFile(path);
+                                          const std::optional<std::string>& declaredSha256,
+                                          const std::optional<std::string>& knownSha256,
+                                          const store::AlsoInTransaction& also) {
+    auto sha = knownSha256 ? Result<std::string>(*knownSha256) : sha256OfFile(path);
     if (!sha) {
         removeQuietly(path);
         return sha.status();
@@ -201,6 +203,8 @@ Result<IngestResult> MediaLibrary::ingest(Id ownerId, const std::string& path,
     PINHOLE_TRY(m_enqueue(**db, kExtractMetadataQueue, asset.id));
     PINHOLE_TRY(m_enqueue(**db, kDeriveQueue, asset.id));
     PINHOLE_TRY(appendAssetEvent(**db, store::EventType::AssetCreated, ownerId, asset.id));
+    if (also)
+        PINHOLE_TRY(also(**db, asset.id));
     PINHOLE_TRY(tx.commit());
     notifyEvents();
     log::info("asset_stored", {{"asset", idToString(asset.id)},

@@ -61,7 +61,12 @@ public:
     // the owner's existing asset for the same bytes, refuses what is not an acceptable image
     // before anything is decoded (media/imageprobe.h), else stores the original and enqueues the
     // processing jobs in the same transaction as the asset.
-    Result<IngestResult> ingest(Id ownerId, const std::string& path, const std::optional<std::string>& declaredSha256);
+    // `knownSha256`: the file's hash, computed by the caller from the very bytes it wrote (the
+    // file is then not read back to hash it again). `also` runs in the new asset's transaction
+    // with its id (not when the owner had the bytes already).
+    Result<IngestResult> ingest(Id ownerId, const std::string& path, const std::optional<std::string>& declaredSha256,
+                                const std::optional<std::string>& knownSha256 = std::nullopt,
+                                const store::AlsoInTransaction& also = {});
 
     // The asset if `viewer` owns it; NotFound otherwise (others' libraries do not leak).
     Result<store::Asset> ownedAsset(Id viewer, Id assetId);

@@ -200,36 +200,46 @@ Result<UploadProgress> UploadService::append(Id ownerId, std::string_view id, st
             return conflict("the upload is complete");
         if (upload->assetId)
             return UploadProgress{*upload, upload->assetId};
-        return complete(ownerId, std::move(*upload)); // all bytes are here, the asset is not
+        return complete(ownerId, std::move(*upload), std::nullopt); // all bytes are here, the asset is not
     }
     if (offset != upload->offset)
         return conflict("Upload-Offset " + std::to_string(offset) + " does not match the upload's offset " +
                         std::to_string(upload->offset));
     if (static_cast<std::int64_t>(bytes.size()) > upload->length - upload->offset)
         return Status(Code::PayloadTooLarge, "the data goes past Upload-Length");
+    std::optional<std::string> digest; // of `bytes`, once computed
     if (!checksumHeader.empty()) {
         auto expected = parseUploadChecksum(checksumHeader);
         if (!expected)
             return expected.status();
-        if (sha256(bytes) != *expected)
+        digest = sha256(bytes);
+        if (*digest != *expected)
             return Status(Code::ChecksumMismatch, "Upload-Checksum does not match the data; nothing was stored");
     }
 
     const std::string path = partPath(id);
+    const bool wholeFile = upload->offset == 0 && static_cast<std::int64_t>(bytes.size()) == upload->length;
     PINHOLE_TRY(writeAt(path, upload->offset, bytes));
     upload->offset += static_cast<std::int64_t>(bytes.size());
-    {
+    if (upload->offset < upload->length) {
         auto db = m_store.connection();
         if (!db)
             return db.status();
         PINHOLE_TRY(store::setUploadOffset(**db, id, upload->offset));
-    }
-    if (upload->offset < upload->length)
         return UploadProgress{*upload, std::nullopt};
-    return complete(ownerId, std::move(*upload));
+    }
+    // The last chunk: its offset is not recorded on its own, as the asset's commit (complete)
+    // records the upload as done before this PATCH is answered. A crash before that leaves the
+    // previous offset, so the client sends the last chunk again (writeAt cuts the file back).
+    // Bytes that came in one PATCH are hashed once here, not read back and hashed again by ingest.
+    std::optional<std::string> fileSha256;
+    if (wholeFile)
+        fileSha256 = toHex(digest ? *digest : sha256(bytes));
+    return complete(ownerId, std::move(*upload), fileSha256);
 }
 
-Result<UploadProgress> UploadService::complete(Id ownerId, store::Upload upload) {
+Result<UploadProgress> UploadService::complete(Id ownerId, store::Upload upload,
+                                               const std::optional<std::string>& fileSha256) {
     const std::string path = partPath(upload.id);
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
@@ -253,8 +263,14 @@ Result<UploadProgress> UploadService::complete(Id ownerId, store::Upload upload)
             return Status(Code::NotFound, "the upload's file was lost before it became an asset; upload it again");
         }
     }
-    // The library takes the file (moves or deletes it).
-    auto ingested = m_library.ingest(ownerId, path, upload.declaredSha256);
+    // The library takes the file (moves or deletes it); a new asset and the upload's completion
+    // are one commit.
+    bool recorded = false;
+    auto ingested =
+        m_library.ingest(ownerId, path, upload.declaredSha256, fileSha256, [&](store::Database& db, Id assetId) {
+            recorded = true;
+            return store::setUploadAsset(db, upload.id, assetId);
+        });
     auto db = m_store.connection();
     if (!db)
         return db.status();
@@ -263,7 +279,8 @@ Result<UploadProgress> UploadService::complete(Id ownerId, store::Upload upload)
         PINHOLE_TRY(store::deleteUpload(**db, upload.id));
         return ingested.status();
     }
-    PINHOLE_TRY(store::setUploadAsset(**db, upload.id, ingested->asset.id));
+    if (!recorded) // the owner had these bytes already: no new asset, no transaction
+        PINHOLE_TRY(store::setUploadAsset(**db, upload.id, ingested->asset.id));
     upload.assetId = ingested->asset.id;
     return UploadProgress{upload, ingested->asset.id};
 }

@@ -4,14 +4,18 @@
 // An upload's bytes go to uploads/<id>.part; its row (store/assetstore.h) holds the offset, which
 // moves only after the bytes up to it are fsynced, so a crash or restart resumes from an offset
 // that is really on disk (bytes past it are cut off on the next PATCH). When the last byte
-// arrives the file is handed to MediaLibrary::ingest, and the upload remembers the asset.
+// arrives the file is handed to MediaLibrary::ingest, and the upload remembers the asset in the
+// asset's own transaction (the last chunk's offset is not recorded apart: until that commit the
+// row keeps the previous offset, and a crash means the last chunk is sent again).
 //
 // State of an upload:  created (offset 0) --append--> partial --append--> complete (asset_id set)
-//                      all bytes, no asset (a crash during ingest) --append of 0 bytes--> complete
+//                      all bytes, no asset (rows of older servers) --append of 0 bytes--> complete
 //                      any unfinished state --terminate/expireUploads--> gone (row and file)
-// "All bytes, no asset yet" is a moment of the last PATCH (the file is being stored) or, after a
-// crash in that moment, a state an empty PATCH at the full offset finishes: it stores the file
-// (or finds the asset the interrupted PATCH already made) and answers with the asset.
+// The last PATCH goes from partial (or created) to complete in one commit, the asset's: a crash
+// while it stores the file leaves the previous offset, and the client sends the last chunk again
+// (the original already published, if it was, is found and kept). An empty PATCH at the full
+// offset still finishes an upload left with all bytes and no asset: it stores the file (or finds
+// the asset) and answers with the asset.
 // Threading: thread-safe; PATCHes of one upload take turns: a second one waits (up to
 // kBusyWait) for the first to finish and then sees the offset it left, never interleaving.
 #pragma once
@@ -68,7 +72,8 @@ private:
     std::string partPath(std::string_view id) const;
     // Stores the complete upload's file as an asset (or finds the asset an interrupted earlier
     // attempt made) and records it on the upload.
-    Result<UploadProgress> complete(Id ownerId, store::Upload upload);
+    // `fileSha256`: the file's hash when this request already computed it (nullopt: ingest does).
+    Result<UploadProgress> complete(Id ownerId, store::Upload upload, const std::optional<std::string>& fileSha256);
 
     store::Store& m_store;
     MediaLibrary& m_library;

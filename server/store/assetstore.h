@@ -123,6 +123,7 @@ struct Upload {
 Status insertUpload(Database& db, const Upload& upload);
 Result<Upload> uploadById(Database& db, std::string_view id);
 Status setUploadOffset(Database& db, std::string_view id, std::int64_t offset);
+// Marks the upload complete: its asset, and its offset at its length.
 Status setUploadAsset(Database& db, std::string_view id, Id assetId);
 Status deleteUpload(Database& db, std::string_view id);
 // Unfinished uploads whose expiry has passed.

@@ -6,7 +6,7 @@
 namespace pinhole::server::store {
 
 namespace {
-constexpr std::array<std::pair<EventType, std::string_view>, 22> kNames{{
+constexpr std::array<std::pair<EventType, std::string_view>, 23> kNames{{
     {EventType::StatusCreated, "status.created"},
     {EventType::StatusDeleted, "status.deleted"},
     {EventType::FavouriteCreated, "favourite.created"},
@@ -29,6 +29,7 @@ constexpr std::array<std::pair<EventType, std::string_view>, 22> kNames{{
     {EventType::AlbumUpdated, "album.updated"},
     {EventType::AlbumDeleted, "album.deleted"},
     {EventType::AlbumAssetsChanged, "album.assets_changed"},
+    {EventType::AnnotationReplaced, "annotation.replaced"},
 }};
 
 std::optional<Id> optionalId(const Query& q, int column) {

@@ -40,7 +40,11 @@ enum class EventType {
     AlbumUpdated,         // subjectId (the album): name, description or cover
     AlbumDeleted,         // subjectId (the album) (a tombstone)
     AlbumAssetsChanged,   // subjectId (the album): assets added, removed or moved
+    AnnotationReplaced,   // subjectId: an annotation a committed batch deleted or created; see below
 };
+// AnnotationReplaced: accountId is the owner; the batch's AnnotationOperationCommitted follows its
+// events (the key's old annotations, then the new ones). The sync stream sends each one; the search
+// index waits for the commit event and re-indexes the whole key at once.
 std::string_view eventTypeName(EventType type);
 std::optional<EventType> eventTypeFromName(std::string_view name);
 

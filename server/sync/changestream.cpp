@@ -64,7 +64,8 @@ public:
     //                       follow of mine also brings their newest posts (kBackfillPosts)
     //   account.updated     me or someone I follow: the account
     //   album.*             mine: the album with its members in order (a tombstone if gone)
-    //   annotation.changed  on my asset: the annotation (a tombstone if gone)
+    //   annotation.changed, annotation.replaced (by a batch)
+    //                       on my asset: the annotation (a tombstone if gone)
     // and after them, for me as the event's recipient, its notification (notificationOf).
     Status changesOf(const store::Event& e, std::vector<Change>& out) {
         PINHOLE_TRY(entityChangesOf(e, out));
@@ -130,11 +131,12 @@ public:
                 return albumChange(*e.subjectId, out);
             return Status::ok();
         case EventType::AnnotationChanged:
+        case EventType::AnnotationReplaced:
             if (e.accountId == m_me && e.subjectId)
                 return annotationChange(*e.subjectId, out);
             return Status::ok();
-        // A committed batch (an XMP import, an auto-tagger) is not sent per annotation yet: the
-        // annotations it replaced have no tombstone to send. A reset brings them.
+        // A committed batch (an XMP import, an auto-tagger) was sent by its AnnotationReplaced
+        // events, one per annotation it deleted or created.
         case EventType::AnnotationOperationCommitted: return Status::ok();
         case EventType::StatusCreated: {
             if (!e.statusId)
@@ -504,8 +506,10 @@ Result<ChangePage> ChangeStream::page(Id account, std::string_view cursorText, i
             if (next.phase != at.snapshot->phase)
                 at.snapshot = next; // the phase is done; otherwise `after` moved with the groups
         }
-        if (at.snapshot && at.snapshot->phase >= kDone)
+        if (at.snapshot && at.snapshot->phase >= kDone) {
             at.snapshot.reset(); // complete: the log continues where the snapshot began
+            page.snapshotComplete = true;
+        }
         page.cursor = formatCursor(at);
         page.more = at.snapshot.has_value() || at.seq < highWater;
         return page;

@@ -59,6 +59,8 @@ struct ChangePage {
     std::vector<Change> changes;
     std::string cursor; // after the whole page
     bool more = false;
+    // This page ends a snapshot: the client sweeps what the snapshot did not bring (protocol §2.2).
+    bool snapshotComplete = false;
 };
 
 class ChangeStream {

@@ -278,6 +278,21 @@ Status deleteAlbum(store::Database& db, const std::string& serverId) {
     return db.prepare("UPDATE albums SET deleted = 1 WHERE id = ?").bind(1, id).run();
 }
 
+// Whether another mirrored annotation than `serverId` tags the server's asset `assetId` with
+// `label`: a tag shows while any annotation of that label is on the photo (a batch writer's and
+// the user's may both say "beach").
+Result<bool> labelStillMirrored(store::Database& db, const std::string& serverId, const std::string& assetId,
+                                const std::string& label) {
+    auto q = db.prepare("SELECT count(*) FROM mirror WHERE kind = 'annotation' AND id != ?1 AND "
+                        "json_extract(body, '$.schema') = 'tag' AND json_extract(body, '$.asset_id') = ?2 AND "
+                        "json_extract(body, '$.payload.label') = ?3");
+    q.bind(1, serverId).bind(2, assetId).bind(3, label);
+    auto row = q.step();
+    if (!row)
+        return row.status();
+    return q.int64(0) > 0;
+}
+
 // An annotation of one of my photos: a tag, a rating or a region shows in the library (unless an
 // unsent local edit of the same thing waits); any other schema stays in the mirror only.
 Status applyAnnotation(store::Database& db, const std::string& serverId, const json::object& data, bool deleted) {
@@ -310,12 +325,18 @@ Status applyAnnotation(store::Database& db, const std::string& serverId, const j
             return pending.status();
         if (*pending || label.empty())
             return Status::ok();
-        if (deleted)
+        if (deleted) {
+            auto kept = labelStillMirrored(db, serverId, stringField(data, "asset_id"), label);
+            if (!kept)
+                return kept.status();
+            if (*kept)
+                return Status::ok();
             return db
                 .prepare("UPDATE tags SET removed_hlc = max(added_hlc, removed_hlc) WHERE asset_id = ? AND label = ?")
                 .bind(1, **asset)
                 .bind(2, label)
                 .run();
+        }
         return db
             .prepare("INSERT INTO tags(asset_id, label, added_hlc) VALUES (?, ?, 1) ON CONFLICT(asset_id, label) "
                      "DO UPDATE SET added_hlc = max(added_hlc, removed_hlc + 1)")
@@ -454,8 +475,22 @@ Status applyChange(store::Database& db, const json::object& line, const LogSink&
         PINHOLE_TRY(applyAsset(db, id, data->as_object()));
     if (kind == "album")
         PINHOLE_TRY(applyAlbum(db, id, data->as_object()));
-    if (kind == "annotation")
+    if (kind == "annotation") {
+        // A tag renamed (through the REST API) keeps its id: the label it had goes, as for a
+        // delete, on every device that knew it — the one that made it included.
+        auto before = mirrored(db, "annotation", id);
+        if (!before)
+            return before.status();
+        if (*before && stringField(**before, "schema") == "tag") {
+            const auto* p = (*before)->if_contains("payload");
+            const auto* q = data->as_object().if_contains("payload");
+            const std::string oldLabel = p && p->is_object() ? stringField(p->as_object(), "label") : std::string();
+            const std::string newLabel = q && q->is_object() ? stringField(q->as_object(), "label") : std::string();
+            if (oldLabel != newLabel || stringField(**before, "asset_id") != stringField(data->as_object(), "asset_id"))
+                PINHOLE_TRY(applyAnnotation(db, id, **before, true));
+        }
         PINHOLE_TRY(applyAnnotation(db, id, data->as_object(), false));
+    }
     if (kind == "relationship") {
         const auto* following = data->as_object().if_contains("following");
         if (following && following->is_bool() && !following->as_bool())
@@ -464,6 +499,54 @@ Status applyChange(store::Database& db, const json::object& line, const LogSink&
                             .run());
     }
     return mirrorUpsert(db, kind, id, *data);
+}
+
+// Mark and sweep over a snapshot (docs/protocol.md §2.2): the reset emptied the mirror and the
+// snapshot refilled it with everything the server holds, so what the library shows from the
+// server and the mirror no longer has was deleted during the gap. A photo the server lost goes to
+// the trash (as its tombstone would send it); photos never uploaded (no server id) and anything
+// with an unsettled local edit (queued, sending or parked) keep their local state.
+Status sweepAfterSnapshot(store::Database& db) {
+    // `o` is an outbox row whose edit the library still shows, unconfirmed by the server.
+    const std::string unsettled = "o.state IN ('queued', 'sending', 'parked')";
+    const std::string localIdOfMirrored = "coalesce(nullif(json_extract(m.body, '$.client_id'), ''), m.id)";
+    PINHOLE_TRY(db.exec(
+        "UPDATE tags SET removed_hlc = max(added_hlc, removed_hlc) WHERE added_hlc > removed_hlc AND EXISTS ("
+        " SELECT 1 FROM assets a WHERE a.id = tags.asset_id AND a.server_id IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM mirror m WHERE m.kind = 'annotation'"
+        "  AND json_extract(m.body, '$.schema') = 'tag' AND json_extract(m.body, '$.asset_id') = a.server_id"
+        "  AND json_extract(m.body, '$.payload.label') = tags.label)"
+        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE " +
+        unsettled +
+        "  AND o.kind IN ('annotation.upsert', 'annotation.delete') AND json_extract(o.payload, '$.schema') = 'tag'"
+        "  AND json_extract(o.payload, '$.asset_sha256') = a.sha256"
+        "  AND json_extract(o.payload, '$.data.label') = tags.label))"));
+    PINHOLE_TRY(db.exec(
+        "UPDATE assets SET rating = 0 WHERE rating != 0 AND server_id IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM mirror m WHERE m.kind = 'annotation'"
+        "  AND json_extract(m.body, '$.schema') = 'rating' AND json_extract(m.body, '$.asset_id') = assets.server_id)"
+        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE " +
+        unsettled +
+        "  AND o.kind IN ('annotation.upsert', 'annotation.delete') AND json_extract(o.payload, '$.schema') = 'rating'"
+        "  AND json_extract(o.payload, '$.asset_sha256') = assets.sha256)"));
+    PINHOLE_TRY(db.exec("UPDATE regions SET deleted = 1 WHERE deleted = 0"
+                        " AND EXISTS (SELECT 1 FROM assets a WHERE a.id = regions.asset_id AND a.server_id IS NOT NULL)"
+                        " AND NOT EXISTS (SELECT 1 FROM mirror m WHERE m.kind = 'annotation' AND " +
+                        localIdOfMirrored +
+                        " = regions.id)"
+                        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE " +
+                        unsettled +
+                        "  AND o.kind IN ('annotation.upsert', 'annotation.delete')"
+                        "  AND json_extract(o.payload, '$.annotation_id') = regions.id)"));
+    PINHOLE_TRY(db.exec("UPDATE albums SET deleted = 1 WHERE deleted = 0"
+                        " AND NOT EXISTS (SELECT 1 FROM mirror m WHERE m.kind = 'album' AND " +
+                        localIdOfMirrored +
+                        " = albums.id)"
+                        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE " +
+                        unsettled +
+                        "  AND o.kind LIKE 'album.%' AND json_extract(o.payload, '$.album_id') = albums.id)"));
+    return db.exec("UPDATE assets SET trashed = 1 WHERE trashed = 0 AND server_id IS NOT NULL"
+                   " AND NOT EXISTS (SELECT 1 FROM mirror m WHERE m.kind = 'asset' AND m.id = assets.server_id)");
 }
 } // namespace
 
@@ -511,6 +594,8 @@ Result<bool> Puller::applyPage(const std::string& body, PullReport& report) {
         PINHOLE_TRY(applyChange(db, line, m_log));
         ++report.changes;
     }
+    if (const auto* done = endLine.if_contains("snapshot_complete"); done && done->is_bool() && done->as_bool())
+        PINHOLE_TRY(sweepAfterSnapshot(db));
     PINHOLE_TRY(db.prepare("INSERT INTO meta(key, value) VALUES ('cursor', ?) "
                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
                     .bind(1, cursor)

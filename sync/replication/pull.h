@@ -11,8 +11,11 @@
 // that account's posts. An `album` (its name and members in order) and an `annotation` (a tag,
 // rating or region) update the library tables; an unsent local edit of the same thing keeps its
 // local state (and unsent album membership ops are replayed on top of the server's order) until
-// the push has sent it. A `reset` line drops the mirror (never the outbox, uploads or the
-// local library) in the same transaction as its page.
+// the push has sent it; a tag's upsert first removes the label the same annotation had (a rename).
+// A `reset` line drops the mirror (never the outbox, uploads or the local library) in the same
+// transaction as its page; the snapshot refills it, and the page that completes the snapshot
+// (`snapshot_complete`) sweeps from the library what the server no longer has (mark and sweep,
+// docs/protocol.md §2.2).
 //
 // Threading: one Puller per thread, with its own store connection and HTTP client.
 #pragma once

@@ -262,7 +262,11 @@ Status Uploader::upload(Job& job, net::HttpClient& http, UploadReport& report, s
         auto headers = kTus;
         headers.emplace_back("Content-Type", "application/offset+octet-stream");
         headers.emplace_back("Upload-Offset", std::to_string(job.offset));
-        headers.emplace_back("Upload-Checksum", "sha256 " + base64(hexToBytes(sha256Hex(chunk))));
+        // A chunk that is the whole file has the hash the import computed: not hashed again (if
+        // the file changed since, the server answers a checksum mismatch either way).
+        const bool wholeFile = job.offset == 0 && n == job.size;
+        headers.emplace_back("Upload-Checksum",
+                             "sha256 " + base64(hexToBytes(wholeFile ? job.sha256 : sha256Hex(chunk))));
         auto r = http.send({"PATCH", url(job.location), headers, chunk});
         if (!r) {
             s = r.status();
@@ -280,12 +284,13 @@ Status Uploader::upload(Job& job, net::HttpClient& http, UploadReport& report, s
         {
             std::lock_guard lock(m_mutex);
             report.bytesSent += n;
-            PINHOLE_TRY(m_store.db()
-                            .prepare("UPDATE uploads SET upload_offset = ?, updated_at = ? WHERE asset_id = ?")
-                            .bind(1, job.offset)
-                            .bind(2, i64(wallMillis()))
-                            .bind(3, job.assetId)
-                            .run());
+            if (job.offset < job.size) // the last offset is not stored: finish() records the upload done
+                PINHOLE_TRY(m_store.db()
+                                .prepare("UPDATE uploads SET upload_offset = ?, updated_at = ? WHERE asset_id = ?")
+                                .bind(1, job.offset)
+                                .bind(2, i64(wallMillis()))
+                                .bind(3, job.assetId)
+                                .run());
             if (m_progress)
                 m_progress({job.sha256, job.offset, job.size});
         }

@@ -90,7 +90,11 @@ Result<http::Response> changes(ApiContext& ctx, http::Request& request) {
         line["cursor"] = c.cursor;
         appendLine(response.body, line);
     }
-    appendLine(response.body, json::object{{"end", true}, {"more", page->more}, {"cursor", page->cursor}});
+    json::object end{{"end", true}, {"more", page->more}};
+    if (page->snapshotComplete)
+        end["snapshot_complete"] = true;
+    end["cursor"] = page->cursor;
+    appendLine(response.body, end);
     return response;
 }
 
