@@ -63,11 +63,11 @@ std::optional<double> numberOf(const json::value& v) {
     return std::nullopt;
 }
 
+// A whole number within ±2^53, the integers a double (and every JSON reader) holds exactly; also
+// what keeps a bound's conversion to int64 defined (a uint64 near 2^64 once reached it: fuzzing).
 bool isIntegral(const json::value& v) {
-    if (v.is_int64() || v.is_uint64())
-        return true;
     const auto d = numberOf(v);
-    return d && std::trunc(*d) == *d && std::fabs(*d) <= 9007199254740992.0; // exactly representable
+    return d && std::trunc(*d) == *d && std::fabs(*d) <= 9007199254740992.0;
 }
 
 std::string formatNumber(double d) {
@@ -113,7 +113,7 @@ Result<FieldSpec> parseField(const json::value& v, const std::string& path, int 
         } else if ((key == "min" || key == "max") && (*type == FieldType::Number || *type == FieldType::Integer)) {
             const auto n = numberOf(value);
             if (!n || (*type == FieldType::Integer && !isIntegral(value)))
-                return bad(at, *type == FieldType::Integer ? "must be an integer" : "must be a finite number");
+                return bad(at, *type == FieldType::Integer ? "must be an integer within ±2^53" : "must be a finite number");
             (key == "min" ? spec.min : spec.max) = *n;
         } else if ((key == "min_length" || key == "max_length") && *type == FieldType::String) {
             auto n = sizeAttribute(value, at, kMaxStringLength);
@@ -227,7 +227,7 @@ Status validateValue(const FieldSpec& spec, const json::value& v, const std::str
         const bool integer = spec.type == FieldType::Integer;
         const auto n = numberOf(v);
         if (!n || (integer && !isIntegral(v)))
-            return bad(path, integer ? "must be an integer" : "must be a number");
+            return bad(path, integer ? "must be an integer within ±2^53" : "must be a number");
         if ((spec.min && *n < *spec.min) || (spec.max && *n > *spec.max))
             return bad(path, "must be in " + (spec.min ? formatNumber(*spec.min) : std::string()) + ".." +
                                  (spec.max ? formatNumber(*spec.max) : std::string()));
