@@ -8,7 +8,8 @@
 // - The engine exists only on the library thread (m_engine); tasks get it by reference and must
 //   not keep it. Sync rounds run on the engine's own watcher thread (startWatching); its change
 //   and upload callbacks are queued onto the GUI thread as the signals below.
-// - localPathOf() is thread-safe (the image providers call it from their pool threads).
+// - localPathOf() and server() are thread-safe (the image providers call them from their pool
+//   threads).
 #pragma once
 
 #include "engine/engine.h"
@@ -23,12 +24,23 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace pinhole::app {
 
 // The library's assets as the worker read them: one immutable snapshot, shared by the models.
 using AssetSnapshot = std::shared_ptr<const std::vector<sync::LocalAsset>>;
+
+// The signed-in account's server as the store has it: what a thread other than the library
+// thread needs to fetch from it (image://remote) with the account's token and pinned key.
+struct ServerAccess {
+    std::string baseUrl;   // "https://host:port", no trailing slash
+    std::string token;     // the bearer
+    std::string pinnedKey; // "sha256//..." for a self-signed server the user trusted, else ""
+    bool operator==(const ServerAccess&) const = default;
+};
 
 class Session : public QObject {
     Q_OBJECT
@@ -88,6 +100,10 @@ public:
     // thread fills whenever it reads the assets; empty if none is on this computer.
     QString localPathOf(const QString& sha256) const;
 
+    // The signed-in server, nullopt when signed out. Thread-safe: a copy the library thread
+    // refreshes after every task, so a sign-in, sign-out or new address applies at once.
+    std::optional<ServerAccess> server() const;
+
     // The library thread, for tests that check where a task ran.
     QThread* libraryThread() const { return m_thread; }
 
@@ -108,6 +124,7 @@ private:
     void post(std::function<void(sync::Engine&)> task);
     void deliver(std::function<void()> fn);
     void rememberPaths(const std::vector<sync::LocalAsset>& assets); // library thread
+    void rememberServer(sync::Engine& engine);                        // library thread
 
     void scheduleRound(int delayMs); // sync thread
     void round();                    // sync thread
@@ -127,6 +144,9 @@ private:
 
     mutable QMutex m_pathsMutex;     // guards m_paths
     QHash<QString, QString> m_paths; // sha256 -> a local file
+
+    mutable QMutex m_serverMutex;          // guards m_server
+    std::optional<ServerAccess> m_server;
 };
 
 } // namespace pinhole::app
