@@ -124,7 +124,7 @@ private:
     void post(std::function<void(sync::Engine&)> task);
     void deliver(std::function<void()> fn);
     void rememberPaths(const std::vector<sync::LocalAsset>& assets); // library thread
-    void rememberServer(sync::Engine& engine);                        // library thread
+    void rememberServer(sync::Engine& engine);                       // library thread
 
     void scheduleRound(int delayMs); // sync thread
     void round();                    // sync thread
@@ -145,7 +145,7 @@ private:
     mutable QMutex m_pathsMutex;     // guards m_paths
     QHash<QString, QString> m_paths; // sha256 -> a local file
 
-    mutable QMutex m_serverMutex;          // guards m_server
+    mutable QMutex m_serverMutex; // guards m_server
     std::optional<ServerAccess> m_server;
 };
 

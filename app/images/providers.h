@@ -81,9 +81,10 @@ private:
 };
 
 // Registers thumb, preview, original, placeholder and remote on `engine`, finding files through
-// `session.localPathOf` (and the server through `session.server`) and caching thumbnails under `thumbCacheDir` (the profile's thumbs/
-// folder; default: the user's cache folder). `session` must outlive the engine; it also
-// becomes the engine's session for pages that are not given one (sessionFor below).
+// `session.localPathOf`, the server through `session.server` and caching thumbnails under
+// `thumbCacheDir` (the profile's thumbs/ folder; default: the user's cache folder). `session`
+// must outlive the engine; it also becomes the engine's session for pages that are not given
+// one (sessionFor below).
 void registerImageProviders(QQmlEngine& engine, Session& session, const QString& thumbCacheDir = {});
 
 // The session registerImageProviders() was given for `engine`; nullptr if none. The viewer
