@@ -179,8 +179,12 @@ void registerImageProviders(QQmlEngine& engine, Session& session, const QString&
     engine.addImageProvider(QStringLiteral("preview"), new PreviewProvider(services, PreviewProvider::kMaxSide));
     engine.addImageProvider(QStringLiteral("original"), new PreviewProvider(services, 0));
     engine.addImageProvider(QStringLiteral("placeholder"), new PlaceholderProvider(pool));
+    // h/remoteimg: server pictures on a pool of their own, as they mostly wait on the network:
+    // an unreachable server must not hold up the library's thumbnails behind it.
+    auto* remotePool = new QThreadPool(&engine);
+    remotePool->setMaxThreadCount(4);
     engine.addImageProvider(QStringLiteral("remote"),
-                            new RemoteProvider([&session] { return session.server(); }, pool)); // h/remoteimg
+                            new RemoteProvider([&session] { return session.server(); }, remotePool));
     new EngineSession(&session, &engine);
 }
 

@@ -1,5 +1,5 @@
 // The app's image:// providers, all asynchronous (QQuickAsyncImageProvider): decoding runs on
-// one QThreadPool, never the GUI thread.
+// QThreadPools, never the GUI thread.
 //   image://thumb/<sha256>        grid thumbnail, upright, shorter side 128/256/512 (the
 //                                 smallest that covers the requested size), cached on disk
 //   image://preview/<sha256>      upright, at most 2048 px on the longer side (or the request)
@@ -8,8 +8,9 @@
 //   image://remote/<encoded URL>  a picture on the signed-in server, fetched with the account's
 //                                 token and pinned key (images/remoteimage.h), fit to the request
 // Threading: providers are created on the GUI thread and called by the QML engine from any
-// thread; a response's work runs on the pool; everything shared is immutable or thread-safe
-// (the path lookup must be, as Session::localPathOf is).
+// thread; a response's work runs on the pool (remote's on a second one: it waits on the
+// network); everything shared is immutable or thread-safe (the path and server lookups must
+// be, as Session::localPathOf and Session::server are).
 #pragma once
 
 #include "images/thumbnailcache.h"
