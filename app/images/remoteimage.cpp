@@ -34,7 +34,15 @@ sync::net::HttpClient& clientFor(const ServerAccess& server) {
 QString remoteImageUrl(const QString& url) {
     if (!url.startsWith(QLatin1String("http://")) && !url.startsWith(QLatin1String("https://")))
         return url;
-    return QStringLiteral("image://remote/") + QString::fromLatin1(QUrl::toPercentEncoding(url));
+    // ':' and '/' stay readable ("image://remote/https://host/media/1/large"); '?', '#' and '%'
+    // are encoded so that the whole URL is the image's path.
+    return QStringLiteral("image://remote/") + QString::fromLatin1(QUrl::toPercentEncoding(url, ":/"));
+}
+
+QString remoteUrlOf(const QString& id) {
+    // QML hands the id over partly decoded (QUrl's pretty form: UTF-8 sequences become
+    // characters), so decode what is left as UTF-8.
+    return QUrl::fromPercentEncoding(id.toUtf8());
 }
 
 bool isOnServer(const QUrl& url, const QString& baseUrl) {
@@ -48,7 +56,7 @@ bool isOnServer(const QUrl& url, const QString& baseUrl) {
 
 DecodedImage fetchRemoteImage(const QString& id, const std::optional<ServerAccess>& server, int boundSide,
                               const std::atomic_bool& cancelled) {
-    const QString url = QUrl::fromPercentEncoding(id.toLatin1());
+    const QString url = remoteUrlOf(id);
     if (!server)
         return {{}, QStringLiteral("%1: not signed in").arg(url)};
     if (!isOnServer(QUrl(url), QString::fromStdString(server->baseUrl)))

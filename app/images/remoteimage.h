@@ -18,9 +18,13 @@
 namespace pinhole::app {
 
 // THE mapping from a server's image URL to what an Image loads: "image://remote/<the URL
-// percent-encoded>". "" stays "" and anything but http(s) (image://preview/<sha> for a pending
+// percent-encoded, ':' and '/' kept>". "" stays "" and anything but http(s) (image://preview/<sha> for a pending
 // post's local photo) is returned as it is. The models' rows use it for every server picture.
 QString remoteImageUrl(const QString& url);
+
+// The URL an image://remote id stands for (the inverse of remoteImageUrl, from the id QML hands
+// the provider).
+QString remoteUrlOf(const QString& id);
 
 // Whether `url` is on the server at `baseUrl`: same scheme, host and port, and under its path.
 bool isOnServer(const QUrl& url, const QString& baseUrl);
