@@ -68,6 +68,7 @@ void Session::open(const QString& storePath) {
                 QMutexLocker lock(&m_pathsMutex);
                 m_media = m_engine->media();
             }
+            rememberServer(*m_engine);
             // Both callbacks come on the sync thread: queue them to the GUI thread.
             m_engine->onChange([this](sync::Change change) {
                 deliver([this, change] {
@@ -90,8 +91,12 @@ void Session::post(std::function<void(sync::Engine&)> task) {
     QMetaObject::invokeMethod(
         m_worker,
         [this, task = std::move(task)] {
-            if (m_engine)
-                task(*m_engine);
+            if (!m_engine)
+                return;
+            task(*m_engine);
+            // Three reads of `meta`: cheaper than making every task that signs in or out, or
+            // moves the account, remember to say so.
+            rememberServer(*m_engine);
         },
         Qt::QueuedConnection);
 }
@@ -229,6 +234,22 @@ void Session::rememberPaths(const std::vector<sync::LocalAsset>& assets) {
             paths.insert(QString::fromStdString(a.sha256), QString::fromStdString(a.files.front()));
     QMutexLocker lock(&m_pathsMutex);
     m_paths.swap(paths);
+}
+
+void Session::rememberServer(sync::Engine& engine) {
+    auto& store = engine.store();
+    std::optional<ServerAccess> server;
+    const auto url = store.meta("server_url");
+    const auto token = store.meta("access_token");
+    if (url && token)
+        server = ServerAccess{*url, *token, store.meta("pinned_key").value_or("")};
+    QMutexLocker lock(&m_serverMutex);
+    m_server = std::move(server);
+}
+
+std::optional<ServerAccess> Session::server() const {
+    QMutexLocker lock(&m_serverMutex);
+    return m_server;
 }
 
 QString Session::localPathOf(const QString& sha256) const {

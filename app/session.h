@@ -8,8 +8,9 @@
 // - The engine exists only on the library thread (m_engine); tasks get it by reference and must
 //   not keep it. Sync rounds run on the engine's own watcher thread (startWatching); its change
 //   and upload callbacks are queued onto the GUI thread as the signals below.
-// - localPathOf() and mediaFileOf() are thread-safe (the image providers call them from their
-//   pool threads); mediaFileOf() may block on the network, so never call it on the GUI thread.
+// - localPathOf(), mediaFileOf() and server() are thread-safe (the image providers call them
+//   from their pool threads); mediaFileOf() may block on the network, so never call it on the
+//   GUI thread.
 #pragma once
 
 #include "engine/engine.h"
@@ -24,12 +25,23 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace pinhole::app {
 
 // The library's assets as the worker read them: one immutable snapshot, shared by the models.
 using AssetSnapshot = std::shared_ptr<const std::vector<sync::LocalAsset>>;
+
+// The signed-in account's server as the store has it: what a thread other than the library
+// thread needs to fetch from it (image://remote) with the account's token and pinned key.
+struct ServerAccess {
+    std::string baseUrl;   // "https://host:port", no trailing slash
+    std::string token;     // the bearer
+    std::string pinnedKey; // "sha256//..." for a self-signed server the user trusted, else ""
+    bool operator==(const ServerAccess&) const = default;
+};
 
 class Session : public QObject {
     Q_OBJECT
@@ -95,6 +107,9 @@ public:
     // became true, or the store is not open yet.
     QString mediaFileOf(const QString& sha256, sync::MediaVariant variant,
                         const std::function<bool()>& cancelled = {}) const;
+    // The signed-in server, nullopt when signed out. Thread-safe: a copy the library thread
+    // refreshes after every task, so a sign-in, sign-out or new address applies at once.
+    std::optional<ServerAccess> server() const;
 
     // The library thread, for tests that check where a task ran.
     QThread* libraryThread() const { return m_thread; }
@@ -116,6 +131,7 @@ private:
     void post(std::function<void(sync::Engine&)> task);
     void deliver(std::function<void()> fn);
     void rememberPaths(const std::vector<sync::LocalAsset>& assets); // library thread
+    void rememberServer(sync::Engine& engine);                       // library thread
 
     void scheduleRound(int delayMs); // sync thread
     void round();                    // sync thread
@@ -136,6 +152,9 @@ private:
     mutable QMutex m_pathsMutex;               // guards m_paths and m_media
     QHash<QString, QString> m_paths;           // sha256 -> a local file
     std::shared_ptr<sync::MediaCache> m_media; // the engine's, once it is open
+
+    mutable QMutex m_serverMutex; // guards m_server
+    std::optional<ServerAccess> m_server;
 };
 
 } // namespace pinhole::app

@@ -1,5 +1,6 @@
 #include "images/imagedecode.h"
 
+#include <QBuffer>
 #include <QImageReader>
 
 #include <algorithm>
@@ -11,8 +12,9 @@ QSize uprightSize(QSize stored, int orientation) {
     return orientation >= 5 && orientation <= 8 ? stored.transposed() : stored;
 }
 
-DecodedImage decodeUpright(const QString& path, int boundSide, DecodeBound bound) {
-    QImageReader reader(path);
+namespace {
+// `what` names the source in the error (a path, a URL).
+DecodedImage decode(QImageReader& reader, const QString& what, int boundSide, DecodeBound bound) {
     reader.setAutoTransform(true);
     const QSize stored = reader.size(); // before the EXIF transformation
     if (boundSide > 0 && stored.isValid()) {
@@ -30,8 +32,22 @@ DecodedImage decodeUpright(const QString& path, int boundSide, DecodeBound bound
     }
     DecodedImage result;
     if (!reader.read(&result.image))
-        result.error = QStringLiteral("%1: %2").arg(path, reader.errorString());
+        result.error = QStringLiteral("%1: %2").arg(what, reader.errorString());
     return result;
+}
+} // namespace
+
+DecodedImage decodeUpright(const QString& path, int boundSide, DecodeBound bound) {
+    QImageReader reader(path);
+    return decode(reader, path, boundSide, bound);
+}
+
+DecodedImage decodeUpright(const QByteArray& bytes, const QString& what, int boundSide, DecodeBound bound) {
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer);
+    return decode(reader, what, boundSide, bound);
 }
 
 } // namespace pinhole::app

@@ -3,6 +3,7 @@
 // Threading: pure functions, thread-safe; called on the image pool, never the GUI thread.
 #pragma once
 
+#include <QByteArray>
 #include <QImage>
 #include <QSize>
 #include <QString>
@@ -20,6 +21,8 @@ struct DecodedImage {
 };
 
 DecodedImage decodeUpright(const QString& path, int boundSide, DecodeBound bound);
+// The same for an image file's bytes (fetched from the server); `what` names them in the error.
+DecodedImage decodeUpright(const QByteArray& bytes, const QString& what, int boundSide, DecodeBound bound);
 
 // The size of `stored` (the pixel size as the file stores it) once `orientation` (EXIF 1..8) is
 // applied: 5..8 turn it a quarter, swapping width and height.

@@ -1,6 +1,7 @@
 #include "images/providers.h"
 
 #include "images/imagedecode.h"
+#include "images/remoteimage.h"
 #include "images/thumbhash.h"
 #include "session.h"
 
@@ -172,6 +173,13 @@ QQuickImageResponse* PlaceholderProvider::requestImageResponse(const QString& id
     });
 }
 
+QQuickImageResponse* RemoteProvider::requestImageResponse(const QString& id, const QSize& requestedSize) {
+    const int side = requestedSize.isValid() ? std::max(requestedSize.width(), requestedSize.height()) : 0;
+    return startResponse(m_pool, [serverOf = m_serverOf, id, side](const ResponseState& state) {
+        return fetchRemoteImage(id, serverOf(), side, state.cancelled);
+    });
+}
+
 void registerImageProviders(QQmlEngine& engine, Session& session, const QString& thumbCacheDir) {
     const QString root = thumbCacheDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
                                                        QStringLiteral("/thumbs")
@@ -189,6 +197,12 @@ void registerImageProviders(QQmlEngine& engine, Session& session, const QString&
     engine.addImageProvider(QStringLiteral("preview"), new PreviewProvider(services, PreviewProvider::kMaxSide));
     engine.addImageProvider(QStringLiteral("original"), new PreviewProvider(services, 0));
     engine.addImageProvider(QStringLiteral("placeholder"), new PlaceholderProvider(pool));
+    // h/remoteimg: server pictures on a pool of their own, as they mostly wait on the network:
+    // an unreachable server must not hold up the library's thumbnails behind it.
+    auto* remotePool = new QThreadPool(&engine);
+    remotePool->setMaxThreadCount(4);
+    engine.addImageProvider(QStringLiteral("remote"),
+                            new RemoteProvider([&session] { return session.server(); }, remotePool));
     new EngineSession(&session, &engine);
 }
 

@@ -2,6 +2,7 @@
 // hit), converted from the sync library's struct on the library thread.
 #pragma once
 
+#include "images/remoteimage.h"
 #include "social/social.h"
 
 #include <QString>
@@ -23,7 +24,7 @@ inline Person personOf(const sync::SocialAccount& a) {
     p.id = QString::fromStdString(a.id);
     p.username = QString::fromStdString(a.username);
     p.displayName = a.displayName.empty() ? p.username : QString::fromStdString(a.displayName);
-    p.avatar = QUrl(QString::fromStdString(a.avatarUrl));
+    p.avatar = QUrl(remoteImageUrl(QString::fromStdString(a.avatarUrl))); // token and pinned key
     p.bio = QString::fromStdString(a.note);
     p.locked = a.locked;
     return p;

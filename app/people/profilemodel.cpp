@@ -67,7 +67,7 @@ ProfileModel::Snapshot readProfile(sync::Engine& engine, std::string accountId, 
         ProfileModel::Post row;
         row.id = QString::fromStdString(post.id);
         if (!post.media.empty()) {
-            row.thumbnail = QUrl(QString::fromStdString(post.media.front().previewUrl));
+            row.thumbnail = QUrl(remoteImageUrl(QString::fromStdString(post.media.front().previewUrl)));
             row.localSha256 = QString::fromStdString(post.media.front().sha256);
         }
         row.photos = int(post.media.size());

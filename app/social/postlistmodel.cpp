@@ -1,5 +1,7 @@
 #include "postlistmodel.h"
 
+#include "images/remoteimage.h"
+
 #include <QDateTime>
 #include <QRegularExpression>
 #include <QSet>
@@ -28,7 +30,7 @@ QString shownTime(const std::string& iso) {
 QString mediaUrl(const sync::SocialMedia& m) {
     if (!m.sha256.empty())
         return QStringLiteral("image://preview/") + QString::fromStdString(m.sha256);
-    return QString::fromStdString(m.url.empty() ? m.previewUrl : m.url);
+    return remoteImageUrl(QString::fromStdString(m.url.empty() ? m.previewUrl : m.url));
 }
 
 } // namespace
@@ -106,7 +108,7 @@ QVariantMap PostListModel::toRow(const sync::SocialPost& post, const std::string
             {QStringLiteral("authorId"), QString::fromStdString(post.author.id)},
             {QStringLiteral("authorName"), name},
             {QStringLiteral("authorHandle"), QStringLiteral("@") + QString::fromStdString(post.author.username)},
-            {QStringLiteral("avatarUrl"), QString::fromStdString(post.author.avatarUrl)},
+            {QStringLiteral("avatarUrl"), remoteImageUrl(QString::fromStdString(post.author.avatarUrl))},
             {QStringLiteral("createdAt"), shownTime(post.createdAt)},
             {QStringLiteral("text"), text},
             {QStringLiteral("caption"), captionHtml(text)},

@@ -26,12 +26,14 @@ class PostListModel : public QAbstractListModel {
 public:
     // The roles, in this order from Qt::UserRole + 1; each is also a key of toRow()'s map.
     //   postId       the server's id, or "op:<op id>" while pending
-    //   authorId, authorName (display name, else username), authorHandle ("@username"), avatarUrl
+    //   authorId, authorName (display name, else username), authorHandle ("@username"),
+    //   avatarUrl    image://remote/<the server's avatar URL> (remoteImageUrl)
     //   createdAt    "7 Dec 2026 16:58" in local time ("" while pending)
     //   text         the caption as written; caption: as rich text, hashtags as links
     //   hashtags     names without '#'
     //   media        image URLs, in order: image://preview/<sha> for a pending post's photo,
-    //                the server's large derivative otherwise ("" while the server processes it)
+    //                image://remote/<the server's large derivative> otherwise ("" while the
+    //                server processes it)
     //   likes, comments, likedByMe, pending, pendingLike, isMine, visibility
     static const QList<QByteArray>& roleKeys();
 

@@ -212,8 +212,8 @@ private slots:
         QQuickItem* likeButton = findVisible(feedPage, "likeButton");
         QVERIFY(likeButton);
         QCOMPARE(likeButton->property("text").toString(), QString("♡ 1"));
-        // The server's derivatives load (anonymously: the post is public).
-        QTRY_VERIFY_WITH_TIMEOUT(images(feedPage, "http").second >= 1, 30'000);
+        // The server's derivatives load through image://remote (the sync library's client, signed in).
+        QTRY_VERIFY_WITH_TIMEOUT(images(feedPage, "image://remote/").second >= 1, 30'000);
         QVERIFY(screenshot(window, "feed"));
 
         click(window, findVisible(feedPage, "commentsButton"));
@@ -223,7 +223,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT((comment = findVisible(postPage, "commentText")) != nullptr, 15'000);
         QVERIFY2(comment->property("text").toString().contains("Wonderful light!"),
                  qPrintable(comment->property("text").toString()));
-        QTRY_VERIFY_WITH_TIMEOUT(images(postPage, "http").second >= 1, 30'000);
+        QTRY_VERIFY_WITH_TIMEOUT(images(postPage, "image://remote/").second >= 1, 30'000);
 
         // Alice answers from the post's page.
         QQuickItem* field = findVisible(postPage, "commentField");
