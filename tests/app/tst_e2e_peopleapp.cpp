@@ -5,6 +5,7 @@
 // then lists Bea as her follower), and picks a library photo as her avatar, which the server
 // serves; the search page finds Bea and Ann's tagged photo. Saves build/screenshots/
 // notifications.png, edit-profile.png, profile.png and search.png.
+#include "images/remoteimage.h"
 #include "images/providers.h"
 #include "people/profilemodel.h"
 #include "peopletest.h"
@@ -218,8 +219,12 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(currentPage() == "profilePage", 30'000); // saved, back
         QVERIFY2(profile->message().isEmpty(), qPrintable(profile->message()));
         // The server's answer shows at once; the mirror has it after the next pull.
-        QVERIFY(test::syncUntil(*m_ann, [&] { return profile->avatar().path().startsWith("/avatars/"); }));
-        const QUrl avatar = profile->avatar();
+        // The page's picture is the server's avatar URL behind image://remote (token, pinned key).
+        const auto avatarOnServer = [&] {
+            return QUrl(pinhole::app::remoteUrlOf(profile->avatar().toString().mid(QString("image://remote/").size())));
+        };
+        QVERIFY(test::syncUntil(*m_ann, [&] { return avatarOnServer().path().startsWith("/avatars/"); }));
+        const QUrl avatar = avatarOnServer();
 
         const auto served = HttpClient(m_server.baseUrl()).get(avatar.path());
         QCOMPARE(served.status, 200);

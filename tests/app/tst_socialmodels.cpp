@@ -173,6 +173,9 @@ private slots:
         composer->start({m_gpsSha, m_plainSha});
         composer->setCaption("Low tide #beach");
         composer->setVisibility("public");
+        // Offline while it is pending: a round on an idle machine could send it before the feed
+        // ever read it as pending.
+        QVERIFY(pointAppAt(kNowhere));
         QSignalSpy posted(composer, &ComposerModel::posted);
         QVERIFY(composer->post());
         QCOMPARE(posted.count(), 1);
@@ -188,6 +191,8 @@ private slots:
         QCOMPARE(row["caption"].toString(), QString("Low tide <a href=\"hashtag:beach\">#beach</a>"));
 
         // Sent: the server's post, its photos as the server's derivatives.
+        QVERIFY(pointAppAt(m_server.baseUrl()));
+        m_app->session().syncNow();
         QTRY_VERIFY_WITH_TIMEOUT(feed->rowCount() == 1 && !feed->get(0)["pending"].toBool(), 60'000);
         row = feed->get(0);
         m_postId = row["postId"].toString();
