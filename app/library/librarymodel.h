@@ -49,7 +49,7 @@ class LibraryModel : public QAbstractListModel {
     Q_PROPERTY(bool selectionFavourite READ selectionIsFavourite NOTIFY selectionChanged)
     // Ctrl+F: only photos whose file name or caption contains this (case-insensitive).
     Q_PROPERTY(QString filter READ filter WRITE setFilter NOTIFY filterChanged)
-    // h/peopleui: the search page's library results: only photos whose tags or caption contain
+    // The search page's library results: only photos whose tags, caption or region names contain
     // this (Social::searchLibrary; offline, from the local store). Empty: no restriction.
     Q_PROPERTY(QString annotationSearch READ annotationSearch WRITE setAnnotationSearch NOTIFY annotationSearchChanged)
     // Whether moveInAlbum() can move anything now (the grid enables dragging by it).

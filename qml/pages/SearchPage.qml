@@ -1,5 +1,5 @@
 // Search: people and hashtags on the server (as you type, debounced; online), and the user's own
-// library by tags and captions (offline) as a photo grid.
+// library by tags, captions and region names (offline) as a photo grid.
 pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
@@ -30,7 +30,7 @@ Page {
             anchors.fill: parent
             anchors.leftMargin: 12
             anchors.rightMargin: 12
-            placeholderText: qsTr("Search people, #hashtags and your photos' tags and captions")
+            placeholderText: qsTr("Search people, #hashtags and your photos' tags, captions and names")
             onTextChanged: {
                 page.people.query = text
                 page.photos.annotationSearch = text.trim().replace(/^#/, "")

@@ -709,7 +709,8 @@ Result<std::vector<std::string>> Social::searchLibrary(const std::string& text, 
     auto q = m_store.db().prepare(
         "SELECT a.sha256 FROM assets a WHERE a.trashed = 0 AND (a.caption LIKE ?1 ESCAPE '\\' OR EXISTS "
         "(SELECT 1 FROM tags t WHERE t.asset_id = a.id AND t.added_hlc > t.removed_hlc AND t.label LIKE ?1 "
-        "ESCAPE '\\')) ORDER BY a.imported_at DESC, a.id DESC LIMIT ?2");
+        "ESCAPE '\\') OR EXISTS (SELECT 1 FROM regions r WHERE r.asset_id = a.id AND r.deleted = 0 AND "
+        "r.label LIKE ?1 ESCAPE '\\')) ORDER BY a.imported_at DESC, a.id DESC LIMIT ?2");
     q.bind(1, pattern).bind(2, limit);
     std::vector<std::string> out;
     for (;;) {

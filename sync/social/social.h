@@ -194,8 +194,8 @@ public:
     Result<std::string> rejectFollowRequest(const std::string& accountId);
 
     // --- local library search (offline) ---
-    // SHA-256s of the library's photos whose tags or caption contain `text` (case-insensitive),
-    // newest import first. Region labels are not in the local tables yet.
+    // SHA-256s of the library's photos whose tags, caption or region names (a person or thing
+    // drawn on the photo) contain `text` (case-insensitive), newest import first.
     Result<std::vector<std::string>> searchLibrary(const std::string& text, int limit = 200);
 
     // --- online helpers (block on the network) ---

@@ -488,9 +488,9 @@ private slots:
         QCOMPARE(ops->back().kind, std::string("follow_request.authorize"));
     }
 
-    void theLibraryIsSearchedByTagAndCaption() {
+    void theLibraryIsSearchedByTagCaptionAndRegionName() {
         Library library(*m_store, m_clock);
-        for (const char* sha : {"aa", "bb", "cc"})
+        for (const char* sha : {"aa", "bb", "cc", "dd"})
             QVERIFY(m_store->db()
                         .prepare("INSERT INTO assets(sha256, size, imported_at) VALUES (?, 1, 1)")
                         .bind(1, std::string(sha))
@@ -506,6 +506,19 @@ private slots:
         QCOMPARE(m_social->searchLibrary("lake")->size(), std::size_t(0)); // a removed tag
         QCOMPARE(m_social->searchLibrary("100%")->size(), std::size_t(1)); // % is a character
         QCOMPARE(m_social->searchLibrary("0%c")->size(), std::size_t(0));
+
+        // A region named on a photo; a removed one no longer finds it.
+        Region grandma;
+        grandma.x = grandma.y = 0.1;
+        grandma.w = grandma.h = 0.3;
+        grandma.label = "Grandma Rose";
+        auto id = library.addRegion("dd", grandma);
+        QVERIFY2(id.isOk(), reason(id));
+        auto rose = m_social->searchLibrary("rose");
+        QVERIFY2(rose.isOk(), reason(rose));
+        QCOMPARE(*rose, std::vector<std::string>{"dd"});
+        QVERIFY(library.removeRegion("dd", *id).isOk());
+        QCOMPARE(m_social->searchLibrary("rose")->size(), std::size_t(0));
     }
 };
 
