@@ -30,7 +30,7 @@ App::App(const QString& profileDir, const QString& defaultServer, QObject* paren
     connect(&m_account, &AccountController::changed, this, [this] {
         if (m_account.signedIn()) {
             m_session.startSync();
-            m_feed.reload(); // h/feedui
+            m_feed.reload();
         }
     });
     connect(&m_account, &AccountController::signedInNow, this, [this] {
@@ -38,7 +38,7 @@ App::App(const QString& profileDir, const QString& defaultServer, QObject* paren
         m_albums.reload();
     });
     connect(&m_session, &Session::editFailed, this, &App::showError);
-    connect(&m_social, &SocialController::refused, this, &App::showError); // h/feedui
+    connect(&m_social, &SocialController::refused, this, &App::showError);
 }
 
 App::~App() {

@@ -48,13 +48,13 @@ class App : public QObject {
     Q_PROPERTY(int thumbnailSize READ thumbnailSize WRITE setThumbnailSize NOTIFY preferencesChanged)
     Q_PROPERTY(QString lastView READ lastView WRITE setLastView NOTIFY preferencesChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
-    // h/feedui: the home feed, the social actions (likes, comments, deletes, post pages) and the composer.
+    // The home feed, the social actions (likes, comments, deletes, post pages) and the composer.
     Q_PROPERTY(FeedModel* feed READ feed CONSTANT)
     Q_PROPERTY(SocialController* social READ social CONSTANT)
     Q_PROPERTY(ComposerModel* composer READ composer CONSTANT)
-    // h/peopleui: the notifications (one model for the page and the badge).
+    // The notifications (one model for the page and the badge).
     Q_PROPERTY(NotificationsModel* notifications READ notifications CONSTANT)
-    // h/cache: the media cache's budget and usage (the settings page).
+    // The media cache's budget and usage (the settings page).
     Q_PROPERTY(CacheController* cache READ cache CONSTANT)
 
 public:
@@ -84,11 +84,11 @@ public:
     StatusController* status() { return &m_status; }
     QString defaultServer() const { return m_defaultServer; }
     QString lastError() const { return m_lastError; }
-    // h/feedui
+
     FeedModel* feed() { return &m_feed; }
     SocialController* social() { return &m_social; }
     ComposerModel* composer() { return &m_composer; }
-    // h/cache
+
     CacheController* cache() { return &m_cache; }
 
     Theme theme() const;
@@ -112,7 +112,7 @@ public:
     // A new album with the selected photos (the "Add to album → New album" action).
     Q_INVOKABLE void createAlbumWithSelection(const QString& name);
 
-    // h/peopleui: profiles, lists, notifications and search. Each factory's model belongs to QML.
+    // Profiles, lists, notifications and search. Each factory's model belongs to QML.
     NotificationsModel* notifications() { return &m_notifications; }
     // An account's profile page; `accountId` empty: the user's own. `seed` (username,
     // displayName, avatar, locked) shows an account the mirror does not have yet (a search hit).
@@ -138,13 +138,13 @@ private:
     ImportController m_importer;
     StatusController m_status;
     UploadListModel m_uploads;
-    NotificationsModel m_notifications; // h/peopleui
+    NotificationsModel m_notifications;
     QString m_lastError;
-    // h/feedui
+
     FeedModel m_feed;
     SocialController m_social;
     ComposerModel m_composer;
-    // h/cache
+
     CacheController m_cache{&m_session};
 };
 

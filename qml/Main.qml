@@ -23,7 +23,7 @@ ApplicationWindow {
     Material.accent: Material.DeepOrange
 
     readonly property bool signedIn: App.account.ready && App.account.signedIn
-    // The tabs in order; Ctrl+1..5 (h/feedui: "feed" is appended, so 1..4 keep their meaning).
+    // The tabs in order; Ctrl+1..5 ("feed" is appended, so 1..4 keep their meaning).
     readonly property var views: ["library", "albums", "uploads", "settings", "feed"]
 
     Component.onCompleted: {
@@ -43,7 +43,7 @@ ApplicationWindow {
         stack.pop(null)
         tabs.currentIndex = window.views.indexOf(view)
     }
-    // h/feedui: the composer with these photos, the feed, a post's page.
+    // The composer with these photos, the feed, a post's page.
     function compose(sha256s) {
         App.composer.start(sha256s)
         stack.push(composerPage)
@@ -55,7 +55,7 @@ ApplicationWindow {
         App.feed.hashtag = tag
         window.show("feed")
     }
-    // h/peopleui: profiles, notifications, search.
+    // Profiles, notifications, search.
     function openProfile(accountId, seed) {
         stack.push(profilePage, { profile: App.profile(accountId, seed || {}) })
     }
@@ -115,7 +115,7 @@ ApplicationWindow {
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Import photos or folders (Ctrl+I)")
             }
-            // h/peopleui: search, notifications (with the unread badge) and the user's profile.
+            // Search, notifications (with the unread badge) and the user's profile.
             ToolButton {
                 objectName: "searchButton"
                 text: qsTr("Search")
@@ -211,7 +211,7 @@ ApplicationWindow {
         }
     }
 
-    // h/peopleui
+
     Component {
         id: profilePage
         ProfilePage {
@@ -340,7 +340,7 @@ ApplicationWindow {
     Shortcut { sequence: "Ctrl+4"; enabled: window.signedIn; onActivated: window.show("settings") }
     Shortcut { sequence: "Ctrl+5"; enabled: window.signedIn; onActivated: window.show("feed") }
     Shortcut { sequence: "Ctrl+I"; enabled: window.signedIn; onActivated: window.openImport() }
-    Shortcut { sequence: "Ctrl+K"; enabled: window.signedIn; onActivated: window.openSearch() } // h/peopleui
+    Shortcut { sequence: "Ctrl+K"; enabled: window.signedIn; onActivated: window.openSearch() }
     Shortcut { sequences: ["Ctrl+=", StandardKey.ZoomIn]; onActivated: App.zoomThumbnails(1) }
     Shortcut { sequences: ["Ctrl+-", StandardKey.ZoomOut]; onActivated: App.zoomThumbnails(-1) }
     Shortcut { sequences: ["F11"]; onActivated: window.visibility = window.visibility === Window.FullScreen ? Window.Windowed : Window.FullScreen }

@@ -197,7 +197,7 @@ void registerImageProviders(QQmlEngine& engine, Session& session, const QString&
     engine.addImageProvider(QStringLiteral("preview"), new PreviewProvider(services, PreviewProvider::kMaxSide));
     engine.addImageProvider(QStringLiteral("original"), new PreviewProvider(services, 0));
     engine.addImageProvider(QStringLiteral("placeholder"), new PlaceholderProvider(pool));
-    // h/remoteimg: server pictures on a pool of their own, as they mostly wait on the network:
+    // Server pictures on a pool of their own, as they mostly wait on the network:
     // an unreachable server must not hold up the library's thumbnails behind it.
     auto* remotePool = new QThreadPool(&engine);
     remotePool->setMaxThreadCount(4);

@@ -80,7 +80,7 @@ private:
     QThreadPool* m_pool;
 };
 
-// h/remoteimg: image://remote (images/remoteimage.h); `serverOf` is called on pool threads.
+// image://remote (images/remoteimage.h); `serverOf` is called on pool threads.
 class RemoteProvider : public QQuickAsyncImageProvider {
 public:
     using ServerLookup = std::function<std::optional<ServerAccess>()>;

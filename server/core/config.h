@@ -55,7 +55,7 @@ struct Config {
     int followBackfill = 40;
     // [library]: an asset stays this long in the trash before a job purges it (30 days).
     std::int64_t trashRetentionSeconds = 30LL * 24 * 3600;
-    // [cache] (h/feedperf): the in-memory caches of the hot read paths, each bounded: resolved
+    // [cache]: the in-memory caches of the hot read paths, each bounded: resolved
     // bearer tokens (entries), rendered statuses and home-timeline pages (MiB each); 0 turns one off.
     std::size_t tokenCacheEntries = 65536;
     std::size_t statusCacheMiB = 64;

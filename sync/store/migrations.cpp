@@ -156,7 +156,7 @@ CREATE TABLE regions (
 );
 CREATE INDEX regions_by_asset ON regions(asset_id, created_at);
 )sql",
-        // 3 (h/cache): the media cache (media/mediacache.h) and the albums pinned for offline use.
+        // 3: the media cache (media/mediacache.h) and the albums pinned for offline use.
         R"sql(
 -- A cached file of the server's: <profile>/media/<variant>/<aa>/<sha256>. A row exists only for
 -- a whole file (written to tmp/, renamed, then recorded). last_access orders eviction.

@@ -210,8 +210,7 @@ private slots:
         services->session().syncNow();
         QTRY_VERIFY_WITH_TIMEOUT(status->syncedOnce() && !status->online(), 30'000);
 
-        // Offline edits: two tags (album.* operations reach the server once h/syncops' server
-        // side lands; today it parks them as an unsupported kind).
+        // Offline edits: two tags.
         services->library()->selectAll();
         services->library()->tagSelection("offline");
         services->library()->tagSelection("beach");
