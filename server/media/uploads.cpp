@@ -221,16 +221,19 @@ Result<UploadProgress> UploadService::append(Id ownerId, std::string_view id, st
     const bool wholeFile = upload->offset == 0 && static_cast<std::int64_t>(bytes.size()) == upload->length;
     PINHOLE_TRY(writeAt(path, upload->offset, bytes));
     upload->offset += static_cast<std::int64_t>(bytes.size());
-    if (upload->offset < upload->length) {
+    {
         auto db = m_store.connection();
         if (!db)
             return db.status();
         PINHOLE_TRY(store::setUploadOffset(**db, id, upload->offset));
-        return UploadProgress{*upload, std::nullopt};
     }
-    // The last chunk: its offset is not recorded on its own, as the asset's commit (complete)
-    // records the upload as done before this PATCH is answered. A crash before that leaves the
-    // previous offset, so the client sends the last chunk again (writeAt cuts the file back).
+    if (upload->offset < upload->length)
+        return UploadProgress{*upload, std::nullopt};
+    // The last chunk's offset is recorded BEFORE the library takes the part file: a crash while
+    // it moves the file into place then leaves "every byte, no asset", which an empty PATCH
+    // finishes (complete() finds the asset or the published original). Recording it only in the
+    // asset's commit let a crash leave the previous offset with the part file already moved
+    // away, and the resent last chunk was written into an empty file (tst_e2e_crash, 460).
     // Bytes that came in one PATCH are hashed once here, not read back and hashed again by ingest.
     std::optional<std::string> fileSha256;
     if (wholeFile)

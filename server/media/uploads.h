@@ -4,18 +4,18 @@
 // An upload's bytes go to uploads/<id>.part; its row (store/assetstore.h) holds the offset, which
 // moves only after the bytes up to it are fsynced, so a crash or restart resumes from an offset
 // that is really on disk (bytes past it are cut off on the next PATCH). When the last byte
-// arrives the file is handed to MediaLibrary::ingest, and the upload remembers the asset in the
-// asset's own transaction (the last chunk's offset is not recorded apart: until that commit the
-// row keeps the previous offset, and a crash means the last chunk is sent again).
+// arrives, its offset is recorded (every byte is on disk), then the file is handed to
+// MediaLibrary::ingest, and the upload remembers the asset in the asset's own transaction.
 //
-// State of an upload:  created (offset 0) --append--> partial --append--> complete (asset_id set)
-//                      all bytes, no asset (rows of older servers) --append of 0 bytes--> complete
+// State of an upload:  created (offset 0) --append--> partial --append--> all bytes, no asset
+//                      --ingest (same PATCH)--> complete (asset_id set)
+//                      all bytes, no asset (a crash during ingest) --append of 0 bytes--> complete
 //                      any unfinished state --terminate/expireUploads--> gone (row and file)
-// The last PATCH goes from partial (or created) to complete in one commit, the asset's: a crash
-// while it stores the file leaves the previous offset, and the client sends the last chunk again
-// (the original already published, if it was, is found and kept). An empty PATCH at the full
-// offset still finishes an upload left with all bytes and no asset: it stores the file (or finds
-// the asset) and answers with the asset.
+// A crash while the last PATCH stores the file leaves "all bytes, no asset"; the empty PATCH at
+// the full offset finishes it: it stores the file, or finds the asset or the original the
+// interrupted ingest already published, and answers with the asset. (Recording the last offset
+// only in the asset's commit was tried and lost uploads: a crash after the part file moved left
+// the previous offset and no part file to resume.)
 // Threading: thread-safe; PATCHes of one upload take turns: a second one waits (up to
 // kBusyWait) for the first to finish and then sees the offset it left, never interleaving.
 #pragma once

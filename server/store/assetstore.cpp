@@ -338,8 +338,7 @@ Status setUploadOffset(Database& db, std::string_view id, std::int64_t offset) {
 }
 
 Status setUploadAsset(Database& db, std::string_view id, Id assetId) {
-    // An upload with its asset has all its bytes: the offset says so (the last chunk's offset
-    // is recorded here, in the asset's transaction, not on its own).
+    // An upload with its asset has all its bytes: the offset says so.
     auto q = db.prepare("UPDATE uploads SET asset_id = ?2, \"offset\" = length WHERE id = ?1");
     q.bind(1, id).bind(2, assetId);
     return q.run();

@@ -253,44 +253,6 @@ private slots:
         QCOMPARE(sha256Hex(again.get("/media/" + resumedAsset + "/original").body), sha256Hex(bytes));
     }
 
-    // The last PATCH records its offset in the asset's commit (no commit of its own): a crash
-    // while it stored the file leaves the offset before the chunk and no asset, the part file
-    // possibly already published as the original. Sending the chunk again completes the upload.
-    void uploadWhoseLastChunkACrashStoppedCompletesWhenTheChunkIsSentAgain() {
-        const QByteArray bytes = readFile(m_photo) + QByteArray("last chunk again");
-        HttpClient http(m_server.baseUrl(), m_token);
-        const HttpReply created = createUpload(http, bytes.size(), sha256Hex(bytes));
-        const QString id = QString::fromUtf8(created.header("location")).section('/', -1);
-        const HttpReply done = patch(http, QString::fromUtf8(created.header("location")), 0, bytes);
-        QCOMPARE(done.status, 204);
-        QCOMPARE(done.header("upload-offset").toLongLong(), bytes.size());
-        const QString assetId = QString::fromUtf8(done.header("pinhole-asset-id"));
-        QVERIFY(!assetId.isEmpty());
-
-        // What a crash before the asset's commit leaves: the previous offset, no asset on the
-        // upload, no asset row; the original is published (the rename came before the commit).
-        QCOMPARE(m_server.stop(), 0);
-        const QString db = m_server.dataDir() + "/pinhole.db";
-        QVERIFY(run("sqlite3", {db, QString("UPDATE uploads SET \"offset\" = 0, asset_id = NULL WHERE id = '%1'; "
-                                            "DELETE FROM assets WHERE id = %2")
-                                        .arg(id, assetId)}));
-        QVERIFY(m_server.start());
-        HttpClient again(m_server.baseUrl(), m_token);
-        const QString path = "/api/pinhole/v1/uploads/" + id;
-        const HttpReply head = again.send("HEAD", path, {}, {}, {{"Tus-Resumable", "1.0.0"}});
-        QCOMPARE(head.header("upload-offset").toLongLong(), 0);
-        QVERIFY(head.header("pinhole-asset-id").isEmpty());
-
-        const HttpReply resumed = patch(again, m_server.baseUrl() + path, 0, bytes);
-        QCOMPARE(resumed.status, 204);
-        const QString resumedAsset = QString::fromUtf8(resumed.header("pinhole-asset-id"));
-        QVERIFY(!resumedAsset.isEmpty());
-        QCOMPARE(sha256Hex(again.get("/media/" + resumedAsset + "/original").body), sha256Hex(bytes));
-        const HttpReply after = again.send("HEAD", path, {}, {}, {{"Tus-Resumable", "1.0.0"}});
-        QCOMPARE(after.header("upload-offset").toLongLong(), bytes.size());
-        QCOMPARE(QString::fromUtf8(after.header("pinhole-asset-id")), resumedAsset);
-    }
-
     void wrongChunkChecksumIsRefusedAndNothingStored() {
         const QByteArray bytes = readFile(m_photo);
         HttpClient http(m_server.baseUrl(), m_token);
