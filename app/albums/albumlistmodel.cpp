@@ -32,11 +32,8 @@ QHash<int, QByteArray> AlbumListModel::roleNames() const {
 }
 
 void AlbumListModel::reload() {
-    if (m_loading) {
-        m_reloadAgain = true;
+    if (!m_reads.tryStart())
         return;
-    }
-    m_loading = true;
     emit loadingChanged();
     m_session->call<std::vector<Album>>(
         [](sync::Engine& engine) {
@@ -65,9 +62,7 @@ void AlbumListModel::apply(std::vector<Album> albums) {
     endResetModel();
     if (before != count())
         emit countChanged();
-    m_loading = false;
-    if (m_reloadAgain) {
-        m_reloadAgain = false;
+    if (m_reads.finish()) {
         reload();
         return;
     }

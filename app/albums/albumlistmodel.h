@@ -7,6 +7,7 @@
 // Threading: GUI thread only.
 #pragma once
 
+#include "readgate.h"
 #include "session.h"
 
 #include <QAbstractListModel>
@@ -40,7 +41,7 @@ public:
     QVariant data(const QModelIndex& index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
     int count() const { return rowCount(); }
-    bool loading() const { return m_loading; }
+    bool loading() const { return m_reads.busy(); }
 
     Q_INVOKABLE void reload();
     Q_INVOKABLE void create(const QString& name);
@@ -59,8 +60,7 @@ private:
 
     Session* m_session;
     std::vector<Album> m_albums;
-    bool m_loading = false;
-    bool m_reloadAgain = false;
+    ReadGate m_reads;
 };
 
 } // namespace pinhole::app

@@ -127,11 +127,8 @@ void LibraryModel::setAnnotationSearch(const QString& text) {
 }
 
 void LibraryModel::reload() {
-    if (m_loading) {
-        m_reloadAgain = true;
+    if (!m_reads.tryStart())
         return;
-    }
-    m_loading = true;
     emit loadingChanged();
     const std::string albumId = m_albumId.toStdString();
     m_session->call<PhotoRows>(
@@ -208,10 +205,9 @@ void LibraryModel::apply(PhotoRows rows) {
             emit countChanged();
         emit selectionChanged();
     }
-    m_loading = false;
+    const bool again = m_reads.finish();
     emit rowsLoaded();
-    if (m_reloadAgain) {
-        m_reloadAgain = false;
+    if (again) {
         reload();
         return;
     }

@@ -6,6 +6,7 @@
 // Threading: GUI thread only.
 #pragma once
 
+#include "readgate.h"
 #include "session.h"
 
 #include <QAbstractListModel>
@@ -80,7 +81,7 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     int count() const { return rowCount(); }
-    bool loading() const { return m_loading; }
+    bool loading() const { return m_reads.busy(); }
     QString albumId() const { return m_albumId; }
     void setAlbumId(const QString& id);
     QString filter() const { return m_filter; }
@@ -143,8 +144,7 @@ private:
     QString m_albumId;
     QString m_filter;
     QString m_annotationSearch;
-    bool m_loading = false;
-    bool m_reloadAgain = false;
+    ReadGate m_reads;
     QSet<QString> m_selected;
     int m_anchor = -1;
 };

@@ -36,11 +36,8 @@ QHash<int, QByteArray> AccountListModel::roleNames() const {
 }
 
 void AccountListModel::reload() {
-    if (m_loading) {
-        m_reloadAgain = true;
+    if (!m_reads.tryStart())
         return;
-    }
-    m_loading = true;
     emit loadingChanged();
     m_session->call<std::vector<Person>>(
         [kind = m_kind](sync::Engine& engine) {
@@ -64,9 +61,7 @@ void AccountListModel::apply(std::vector<Person> people) {
     endResetModel();
     if (before != count())
         emit countChanged();
-    m_loading = false;
-    if (m_reloadAgain) {
-        m_reloadAgain = false;
+    if (m_reads.finish()) {
         reload();
         return;
     }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "people/person.h"
+#include "readgate.h"
 #include "session.h"
 
 #include <QAbstractListModel>
@@ -35,7 +36,7 @@ public:
 
     Kind kind() const { return m_kind; }
     int count() const { return rowCount(); }
-    bool loading() const { return m_loading; }
+    bool loading() const { return m_reads.busy(); }
 
     // Re-reads the list (coalesced: one read at a time, one more if asked meanwhile).
     Q_INVOKABLE void reload();
@@ -50,8 +51,7 @@ private:
     Session* m_session;
     Kind m_kind;
     std::vector<Person> m_people;
-    bool m_loading = false;
-    bool m_reloadAgain = false;
+    ReadGate m_reads;
 };
 
 } // namespace pinhole::app

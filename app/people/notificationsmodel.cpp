@@ -60,11 +60,8 @@ QHash<int, QByteArray> NotificationsModel::roleNames() const {
 }
 
 void NotificationsModel::reload() {
-    if (m_loading) {
-        m_reloadAgain = true;
+    if (!m_reads.tryStart())
         return;
-    }
-    m_loading = true;
     emit loadingChanged();
     m_session->call<Snapshot>(
         [](sync::Engine& engine) {
@@ -93,9 +90,7 @@ void NotificationsModel::apply(Snapshot snapshot) {
         m_unread = snapshot.unread;
         emit unreadCountChanged();
     }
-    m_loading = false;
-    if (m_reloadAgain) {
-        m_reloadAgain = false;
+    if (m_reads.finish()) {
         reload();
         return;
     }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "people/person.h"
+#include "readgate.h"
 #include "session.h"
 
 #include <QAbstractListModel>
@@ -62,7 +63,7 @@ public:
 
     int count() const { return rowCount(); }
     int unreadCount() const { return m_unread; }
-    bool loading() const { return m_loading; }
+    bool loading() const { return m_reads.busy(); }
 
     // Re-reads (coalesced: one read at a time, one more if asked meanwhile).
     Q_INVOKABLE void reload();
@@ -86,8 +87,7 @@ private:
     Session* m_session;
     std::vector<Row> m_rows;
     int m_unread = 0;
-    bool m_loading = false;
-    bool m_reloadAgain = false;
+    ReadGate m_reads;
 };
 
 } // namespace pinhole::app

@@ -120,11 +120,8 @@ QHash<int, QByteArray> ProfileModel::roleNames() const {
 }
 
 void ProfileModel::reload() {
-    if (m_loading) {
-        m_reloadAgain = true;
+    if (!m_reads.tryStart())
         return;
-    }
-    m_loading = true;
     emit loadingChanged();
     m_session->call<Snapshot>(
         [id = m_accountId.toStdString(), since = m_actedAt](sync::Engine& engine) {
@@ -153,9 +150,7 @@ void ProfileModel::apply(Snapshot snapshot) {
         setMessage(tr("The server refused: %1").arg(m_s.refusal));
         m_actedAt = 0; // shown once
     }
-    m_loading = false;
-    if (m_reloadAgain) {
-        m_reloadAgain = false;
+    if (m_reads.finish()) {
         reload();
         return;
     }

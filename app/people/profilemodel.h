@@ -9,6 +9,7 @@
 #pragma once
 
 #include "people/person.h"
+#include "readgate.h"
 #include "session.h"
 
 #include <QAbstractListModel>
@@ -92,7 +93,7 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     QString accountId() const { return m_accountId; }
-    bool loading() const { return m_loading; }
+    bool loading() const { return m_reads.busy(); }
     bool found() const { return m_s.found; }
     bool isMe() const { return m_s.isMe; }
     QString username() const { return m_s.person.username; }
@@ -142,8 +143,7 @@ private:
     Snapshot m_s;
     QString m_message;
     qint64 m_actedAt = 0; // Unix ms of the last follow / unfollow asked here; 0: none
-    bool m_loading = false;
-    bool m_reloadAgain = false;
+    ReadGate m_reads;
     bool m_saving = false;
 };
 
