@@ -58,6 +58,7 @@ Result<XmpSidecar> readXmp(std::string_view packet);
 
 // Writes a sidecar holding exactly what `sidecar` says. Refuses a tag level that is empty or
 // contains '|' (lr:hierarchicalSubject's separator), a rating out of range, and a box outside 0..1.
+// A sidecar with nothing to say (no tags, caption, rating or regions) is written as no bytes.
 Result<std::string> writeXmp(const XmpSidecar& sidecar);
 
 } // namespace pinhole::server::media
