@@ -46,6 +46,15 @@ Result<auth::Principal> authenticate(ApiContext& ctx, http::Request& request, st
     return principal;
 }
 
+std::optional<Id> accountFromMemory(ApiContext& ctx, std::int64_t authGeneration, http::Request& request,
+                                    std::string_view scope) {
+    auto principal = ctx.oauth.cachedPrincipal(authGeneration, bearerOf(request), request.remoteAddress);
+    if (!principal || !principal->accountId || !auth::scopesAllow(principal->scopes, scope))
+        return std::nullopt;
+    request.accountId = principal->accountId;
+    return principal->accountId;
+}
+
 Result<std::optional<auth::Principal>> authenticateOptional(ApiContext& ctx, http::Request& request,
                                                             std::string_view scope) {
     if (bearerOf(request).empty())

@@ -61,6 +61,12 @@ struct ApiContext {
 // refused. Records the account for the access log.
 Result<auth::Principal> authenticate(ApiContext& ctx, http::Request& request, std::string_view scope,
                                      bool requireAccount = true);
+// The account of a user's token allowed `scope`, as authenticate() would find it, from memory
+// given the auth generation just read (api's answers on an I/O thread; oauthservice.h
+// cachedPrincipal); nullopt wherever authenticate() could answer otherwise or has more to do.
+// Records the account for the access log.
+std::optional<Id> accountFromMemory(ApiContext& ctx, std::int64_t authGeneration, http::Request& request,
+                                    std::string_view scope);
 // As authenticate(), but a request without an Authorization header is anonymous (nullopt).
 Result<std::optional<auth::Principal>> authenticateOptional(ApiContext& ctx, http::Request& request,
                                                             std::string_view scope);

@@ -14,6 +14,12 @@ namespace {
 
 constexpr std::int64_t kCodeLifetimeMs = 10 * 60 * 1000;
 const char* const kBadClient = "invalid_client: unknown client or wrong secret";
+// Issued tokens are far shorter; a longer one is a guess, refused before hashing it.
+constexpr std::size_t kMaxTokenBytes = 256;
+
+Principal principalOf(const store::TokenGrant& grant) {
+    return Principal{grant.tokenId, grant.appId, grant.accountId, grant.scopes};
+}
 
 Status validateScopes(const std::string& scopes) {
     const auto list = splitScopes(scopes);
@@ -234,7 +240,7 @@ Result<Principal> OAuthService::authenticate(std::string_view bearerToken, const
         log::info("token_rejected", {{"remote", remoteAddress}});
         return unauthenticated("the access token is invalid");
     };
-    if (bearerToken.empty() || bearerToken.size() > 256)
+    if (bearerToken.empty() || bearerToken.size() > kMaxTokenBytes)
         return failed();
     auto db = m_store.connection();
     if (!db)
@@ -244,23 +250,37 @@ Result<Principal> OAuthService::authenticate(std::string_view bearerToken, const
         return grant.status().code() == Code::NotFound ? failed() : grant.status();
     if (!grant->accountApproved)
         return permissionDenied("your account is waiting for an administrator's approval");
-    return Principal{grant->tokenId, grant->appId, grant->accountId, grant->scopes};
+    return principalOf(*grant);
+}
+
+std::optional<Principal> OAuthService::cachedPrincipal(std::int64_t authGeneration, std::string_view bearerToken,
+                                                       const std::string& remoteAddress) {
+    if (bearerToken.empty() || bearerToken.size() > kMaxTokenBytes || m_tokenFailures.exhausted("addr:" + remoteAddress))
+        return std::nullopt;
+    auto grant = cachedGrant(tokenHash(bearerToken), authGeneration);
+    if (!grant || !grant->accountApproved)
+        return std::nullopt;
+    return principalOf(*grant);
+}
+
+std::optional<store::TokenGrant> OAuthService::cachedGrant(const std::string& hash, std::int64_t generation) {
+    std::lock_guard lock(m_cacheMutex);
+    if (generation > m_cacheGeneration) { // something was revoked: every entry may be stale
+        m_cache.clear();
+        m_cacheGeneration = generation;
+    }
+    if (generation == m_cacheGeneration)
+        if (auto it = m_cache.find(hash); it != m_cache.end())
+            return it->second;
+    return std::nullopt;
 }
 
 Result<store::TokenGrant> OAuthService::grantOf(store::Database& db, const std::string& hash) {
     auto generation = store::authGeneration(db);
     if (!generation)
         return generation.status();
-    {
-        std::lock_guard lock(m_cacheMutex);
-        if (*generation > m_cacheGeneration) { // something was revoked: every entry may be stale
-            m_cache.clear();
-            m_cacheGeneration = *generation;
-        }
-        if (*generation == m_cacheGeneration)
-            if (auto it = m_cache.find(hash); it != m_cache.end())
-                return it->second;
-    }
+    if (auto cached = cachedGrant(hash, *generation))
+        return *cached;
     auto grant = store::tokenByHash(db, hash);
     if (!grant)
         return grant;

@@ -89,11 +89,20 @@ public:
     // is bounded. A valid token spends nothing. A token revoked (or its account deleted or
     // unapproved) by any process is refused from the first request that begins after the commit.
     Result<Principal> authenticate(std::string_view bearerToken, const std::string& remoteAddress);
+    // authenticate() from the grant cache alone, given the auth generation just read
+    // (store/oauthstore.h), never reading, writing or waiting (for answers on an I/O thread):
+    // nullopt wherever authenticate() would do more (a token the cache does not hold, a spent
+    // failure budget, a revocation since the cache was filled), so the caller falls back to it.
+    std::optional<Principal> cachedPrincipal(std::int64_t authGeneration, std::string_view bearerToken,
+                                             const std::string& remoteAddress);
 
 private:
     // The grant of a token hash, from the cache if the generation read now is the one its
     // entries were read under, else from the database (and kept).
     Result<store::TokenGrant> grantOf(store::Database& db, const std::string& hash);
+    // The cached grant of a token hash under `generation` (the auth generation just read); a
+    // newer generation than the cache's empties the cache first.
+    std::optional<store::TokenGrant> cachedGrant(const std::string& hash, std::int64_t generation);
     Result<store::OAuthApp> authenticateClient(const std::string& clientId, const std::string& clientSecret);
 
     store::Store& m_store;

@@ -6,7 +6,6 @@
 #include "core/ids.h"
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,27 +50,12 @@ struct FileBody {
     std::uint64_t length = 0;
 };
 
-// A body sent as the concatenation of byte ranges held elsewhere, never copied into one buffer
-// (the home timeline's shared renderings): `keepAlive` owns what `pieces` view.
-struct PiecesBody {
-    std::vector<std::string_view> pieces;
-    std::vector<std::shared_ptr<const void>> keepAlive;
-
-    std::uint64_t size() const {
-        std::uint64_t n = 0;
-        for (auto p : pieces)
-            n += p.size();
-        return n;
-    }
-};
-
 struct Response {
     int status = 200;
     std::string contentType = "application/json; charset=utf-8";
     Headers headers;
     std::string body;
     std::optional<FileBody> file;     // instead of `body`
-    std::optional<PiecesBody> pieces; // instead of `body`
 
     Response& header(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));

@@ -122,6 +122,19 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     return best;
 }
 
+std::optional<Response> Router::answerQuickly(Request& request, const Match& match) const {
+    if (!match.route || !match.route->options.quick)
+        return std::nullopt;
+    request.routePattern = match.route->pattern;
+    request.pathParams = match.params;
+    try {
+        return match.route->options.quick(request);
+    } catch (const std::exception& e) {
+        log::error("quick_handler_exception", {{"route", match.route->pattern}, {"what", std::string(e.what())}});
+        return std::nullopt;
+    }
+}
+
 Response Router::dispatch(Request& request, const Match& match) const {
     if (!match.route) {
         return errorResponse(match.pathKnown ? Status(Code::MethodNotAllowed, "method not allowed")

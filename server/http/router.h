@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,9 +21,15 @@ namespace pinhole::server::http {
 inline constexpr std::size_t kDefaultMaxBody = 64 * 1024;
 
 using Handler = std::function<Result<Response>(Request&)>;
+// An answer from memory, tried on the I/O thread before the handler is sent to the handler pool
+// (saving the two thread hand-offs a request costs there). It must never wait: no lock held
+// for long, no waiting for a connection (store::Store::idleConnection), no write, reads of a
+// row or two at most. nullopt sends the request on to the handler, which must give the same answer.
+using QuickHandler = std::function<std::optional<Response>(Request&)>;
 
 struct RouteOptions {
     std::size_t maxBodyBytes = kDefaultMaxBody;
+    QuickHandler quick;
 };
 
 struct Route {
@@ -47,6 +54,9 @@ public:
     // Runs the matched handler; every failure, including an escaped exception, becomes an
     // error response here, through errorResponse().
     Response dispatch(Request& request, const Match& match) const;
+    // The matched route's QuickHandler's answer, if it has one and gives one; an escaped
+    // exception is logged and is no answer (the handler then runs).
+    std::optional<Response> answerQuickly(Request& request, const Match& match) const;
 
     const std::vector<Route>& routes() const { return m_routes; }
 

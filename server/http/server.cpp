@@ -2,7 +2,6 @@
 
 #include "core/log.h"
 #include "http/fileslicebody.h"
-#include "http/piecesbody.h"
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -247,10 +246,10 @@ awaitable<void> HttpServer::Impl::acceptLoop() {
 
 awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
     boost::system::error_code ec;
-    // A response leaves in as many writes as it takes (a gather write is capped at 64 pieces);
-    // with Nagle's algorithm the last small one would wait for the client's delayed ACK (40 ms).
-    // Each write is a whole part of a response, so there is nothing to coalesce (nginx's
-    // tcp_nodelay, on by default, for the same reason).
+    // A response leaves in as many writes as it takes (a file in 64 KiB chunks); with Nagle's
+    // algorithm the last small one would wait for the client's delayed ACK (40 ms). Each write
+    // is a whole part of a response, so there is nothing to coalesce (nginx's tcp_nodelay, on by
+    // default, for the same reason).
     socket.set_option(tcp::no_delay(true), ec);
     const auto peer = socket.remote_endpoint(ec);
     const std::string remote = ec ? std::string("unknown") : peer.address().to_string();
@@ -310,9 +309,7 @@ awaitable<std::pair<bool, std::uint64_t>> HttpServer::Impl::writeResponse(Stream
         if (!response.contentType.empty())
             msg.set(bhttp::field::content_type, response.contentType);
         msg.keep_alive(!close);
-        msg.content_length(response.file     ? response.file->length
-                           : response.pieces ? response.pieces->size()
-                                             : response.body.size());
+        msg.content_length(response.file ? response.file->length : response.body.size());
         bhttp::response_serializer<bhttp::empty_body> sr{msg};
         beast::get_lowest_layer(stream).expires_after(limits.writeTimeout);
         auto [ec, n] = co_await bhttp::async_write_header(stream, sr, kTuple);
@@ -337,18 +334,6 @@ awaitable<std::pair<bool, std::uint64_t>> HttpServer::Impl::writeResponse(Stream
             const bool ok = co_await write(stream, msg);
             co_return std::pair{ok, response.file->length};
         }
-    }
-    if (response.pieces) {
-        bhttp::response<BeastPiecesBody> msg{static_cast<bhttp::status>(response.status), 11};
-        for (auto& [k, v] : response.headers)
-            msg.set(k, v);
-        msg.set(bhttp::field::content_type, response.contentType);
-        msg.keep_alive(!close);
-        msg.body() = std::move(*response.pieces);
-        const std::uint64_t bytes = msg.body().size();
-        msg.content_length(bytes);
-        const bool ok = co_await write(stream, msg);
-        co_return std::pair{ok, bytes};
     }
     bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(response.status), 11};
     if (response.status == 460)
@@ -454,10 +439,14 @@ awaitable<void> HttpServer::Impl::serve(Stream& stream, SessionHandle& handle, c
                     co_return;
                 } else {
                     request.body = std::move(parser.get().body());
-                    // Handlers may block (database, images): run them on the blocking pool.
-                    response = co_await asio::co_spawn(
-                        blocking, [&]() -> awaitable<Response> { co_return router.dispatch(request, match); },
-                        use_awaitable);
+                    if (auto quick = router.answerQuickly(request, match)) {
+                        response = std::move(*quick);
+                    } else {
+                        // Handlers may block (database, images): run them on the blocking pool.
+                        response = co_await asio::co_spawn(
+                            blocking, [&]() -> awaitable<Response> { co_return router.dispatch(request, match); },
+                            use_awaitable);
+                    }
                     closeAfter = !parser.get().keep_alive();
                 }
             }

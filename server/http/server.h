@@ -2,8 +2,9 @@
 //
 // Threading: `ioThreads` threads run the io_context (accept, read, write; never blocking work);
 // each connection lives on its own strand. Handlers run on a separate pool of `handlerThreads`
-// (database, images), so a slow handler never stalls the I/O threads. Router and Metrics are
-// shared read-mostly and thread-safe.
+// (database, images), so a slow handler never stalls the I/O threads; only a route's QuickHandler
+// (router.h), an answer from memory that never waits, is tried on the I/O thread first. Router
+// and Metrics are shared read-mostly and thread-safe.
 //
 // Connection life: idle (waiting for the first byte of a request, `idleTimeout`) -> reading the
 // header (one deadline for the whole header from its first byte, `headerTimeout`: a client

@@ -153,7 +153,7 @@ Status Database::exec(std::string_view sql) {
 }
 
 Query Database::prepare(std::string_view sql) {
-    auto it = m_statements.find(std::string(sql));
+    auto it = m_statements.find(sql);
     if (it != m_statements.end())
         return Query(*this, it->second);
     sqlite3_stmt* stmt = nullptr;

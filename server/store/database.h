@@ -102,7 +102,12 @@ public:
 private:
     explicit Database(sqlite3* db) : m_db(db) {}
     sqlite3* m_db;
-    std::unordered_map<std::string, sqlite3_stmt*> m_statements;
+    // Looked up by the caller's string_view (a literal), with no std::string made per query.
+    struct SqlHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+    };
+    std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> m_statements;
 };
 
 // A write transaction: BEGIN IMMEDIATE now, ROLLBACK on destruction unless commit() succeeded.

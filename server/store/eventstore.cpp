@@ -115,6 +115,21 @@ Result<std::array<std::int64_t, 3>> lastSeqAndCursors(Database& db, std::string_
     return std::array<std::int64_t, 3>{q.int64(0), q.int64(1), q.int64(2)};
 }
 
+Result<std::array<std::int64_t, 4>> lastSeqCursorsAndAuthGeneration(Database& db, std::string_view first,
+                                                                     std::string_view second) {
+    auto q = db.prepare("SELECT (SELECT coalesce(max(seq), 0) FROM events), "
+                        "coalesce((SELECT seq FROM consumer_cursors WHERE consumer = ?1), 0), "
+                        "coalesce((SELECT seq FROM consumer_cursors WHERE consumer = ?2), 0), "
+                        "(SELECT generation FROM auth_generation WHERE id = 1)");
+    q.bind(1, first).bind(2, second);
+    auto row = q.step();
+    if (!row)
+        return row.status();
+    if (q.isNull(3))
+        return internalError("auth_generation has no row");
+    return std::array<std::int64_t, 4>{q.int64(0), q.int64(1), q.int64(2), q.int64(3)};
+}
+
 Status setConsumerCursor(Database& db, std::string_view consumer, std::int64_t seq) {
     auto q = db.prepare("INSERT INTO consumer_cursors (consumer, seq) VALUES (?1, ?2) "
                         "ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq");

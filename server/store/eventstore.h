@@ -71,5 +71,9 @@ Status setConsumerCursor(Database& db, std::string_view consumer, std::int64_t s
 // The last seq and the cursors of `first` and `second` (0 where never run), in one statement, so
 // from one snapshot even outside a transaction.
 Result<std::array<std::int64_t, 3>> lastSeqAndCursors(Database& db, std::string_view first, std::string_view second);
+// lastSeqAndCursors() and then the auth generation (oauthstore.h), in one statement: all a
+// home page answered from memory reads (api/mastodon/timelinesapi.cpp).
+Result<std::array<std::int64_t, 4>> lastSeqCursorsAndAuthGeneration(Database& db, std::string_view first,
+                                                                     std::string_view second);
 
 } // namespace pinhole::server::store

@@ -62,6 +62,15 @@ Result<Store::Lease> Store::connection() {
     return Lease(*this, std::move(db).value());
 }
 
+std::optional<Store::Lease> Store::idleConnection() {
+    std::lock_guard lock(m_mutex);
+    if (m_idle.empty())
+        return std::nullopt;
+    auto db = std::move(m_idle.back());
+    m_idle.pop_back();
+    return Lease(*this, std::move(db));
+}
+
 void Store::giveBack(std::unique_ptr<Database> db) {
     std::lock_guard lock(m_mutex);
     m_idle.push_back(std::move(db));

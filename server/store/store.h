@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ public:
 
     // A connection for the calling thread's exclusive use until the lease is destroyed.
     Result<Lease> connection();
+    // An idle connection, or nullopt rather than waiting for one or opening one (for work on an
+    // I/O thread, which must never wait).
+    std::optional<Lease> idleConnection();
 
     const std::string& path() const { return m_path; }
 

@@ -97,6 +97,18 @@ private slots:
         }
         QCOMPARE(scalar(**db, "SELECT sum(x) FROM t"), std::int64_t(3));
     }
+    void anIdleConnectionIsLentButNeverWaitedForOrOpened() {
+        auto store = Store::open(path("idle.db"));
+        QVERIFY(store.isOk());
+        auto first = (*store)->idleConnection(); // the one open() migrated with
+        QVERIFY(first.has_value());
+        QCOMPARE(scalar(**first, "SELECT count(*) FROM accounts"), std::int64_t(0));
+        QVERIFY(!(*store)->idleConnection().has_value()); // none idle: no new one is opened
+        auto second = (*store)->connection();              // connection() opens one instead
+        QVERIFY(second.isOk());
+        first.reset(); // given back
+        QVERIFY((*store)->idleConnection().has_value());
+    }
     void badSqlIsAnErrorNotACrash() {
         auto db = Database::open(path("b.db"));
         auto q = (*db)->prepare("SELEKT nonsense");

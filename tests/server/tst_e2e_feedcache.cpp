@@ -80,6 +80,23 @@ private slots:
         QCOMPARE(http.get("/api/v1/timelines/home").status, 401);
     }
 
+    // A kept page is answered before the request reaches a handler thread (http/router.h
+    // QuickHandler); the token's scope is still checked there, and a token without read access
+    // gets the handler's refusal, not the page.
+    void keptPageIsNotShownToATokenOutsideItsScope() {
+        const QString pia = m_social.user("pia");
+        const QString quy = m_social.user("quy");
+        QVERIFY(!postSeenFromMemory(pia, quy).isEmpty());
+        HttpClient writeOnly(m_server.baseUrl());
+        writeOnly.setToken(writeOnly.login("quy", pinhole::test::kSocialPassword, "write"));
+        QCOMPARE(writeOnly.get("/api/v1/accounts/verify_credentials").status, 403); // its grant is now cached
+        const qint64 before = pageHits();
+        const auto refused = writeOnly.get("/api/v1/timelines/home?limit=20");
+        QCOMPARE(refused.status, 403);
+        QVERIFY(refused.body.contains("read:statuses"));
+        QCOMPARE(pageHits(), before);
+    }
+
     void keptPageHidesPostsOfWhoBlocksTheViewer() {
         const QString cal = m_social.user("cal");
         const QString dee = m_social.user("dee");

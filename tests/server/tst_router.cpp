@@ -1,5 +1,6 @@
 // The router: literal segments beat parameters, path parameters are captured, an unknown path
-// is 404 and a known path with another method 405, and every failure is a JSON error.
+// is 404 and a known path with another method 405, and every failure is a JSON error. A route's
+// quick answer is used when it gives one; otherwise, or when it throws, the handler answers.
 #include "http/router.h"
 
 #include <QJsonDocument>
@@ -95,6 +96,41 @@ private slots:
         QCOMPARE(r.status, 429);
         QCOMPARE(errorOf(r), QString("slow down"));
         QCOMPARE(std::string(findHeader(r.headers, "retry-after")), std::string("30"));
+    }
+    void aQuickAnswerIsUsedWhenGivenAndTheHandlerAnswersOtherwise() {
+        Router router;
+        RouteOptions options;
+        options.quick = [](Request& r) -> std::optional<Response> {
+            if (r.pathParams.empty() || r.pathParams[0].second != "kept")
+                return std::nullopt;
+            Response res;
+            res.body = "from memory";
+            return res;
+        };
+        router.add("GET", "/pages/:id", answer("handler"), options);
+        Request kept;
+        const auto keptMatch = router.match("GET", "/pages/kept");
+        const auto quick = router.answerQuickly(kept, keptMatch);
+        QVERIFY(quick.has_value());
+        QCOMPARE(quick->body, std::string("from memory"));
+        QCOMPARE(kept.routePattern, std::string("/pages/:id"));
+        Request other;
+        QVERIFY(!router.answerQuickly(other, router.match("GET", "/pages/other")).has_value());
+        QCOMPARE(dispatch(router, "GET", "/pages/other").body, std::string("handler id=other"));
+    }
+    void aRouteWithoutAQuickAnswerOrOneThatThrowsGoesToItsHandler() {
+        Router router;
+        router.add("GET", "/plain", answer("plain"));
+        RouteOptions throwing;
+        throwing.quick = [](Request&) -> std::optional<Response> { throw std::runtime_error("no memory"); };
+        router.add("GET", "/throws", answer("handler"), throwing);
+        Request plain;
+        QVERIFY(!router.answerQuickly(plain, router.match("GET", "/plain")).has_value());
+        Request throws;
+        QVERIFY(!router.answerQuickly(throws, router.match("GET", "/throws")).has_value());
+        QCOMPARE(dispatch(router, "GET", "/throws").body, std::string("handler"));
+        Request unknown;
+        QVERIFY(!router.answerQuickly(unknown, router.match("GET", "/nope")).has_value());
     }
     void escapedExceptionIs500WithoutDetails() {
         Router router;

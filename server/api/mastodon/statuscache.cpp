@@ -172,6 +172,27 @@ std::optional<HomePage> StatusJsonCache::findHomePage(const HomePageKey& key) {
     return hit;
 }
 
+Result<std::pair<LogPosition, std::int64_t>> StatusJsonCache::positionAndAuthGeneration(store::Database& db) {
+    auto head =
+        store::lastSeqCursorsAndAuthGeneration(db, social::CountersConsumer::kName, feed::FanoutConsumer::kName);
+    if (!head)
+        return head.status();
+    return std::pair{LogPosition{(*head)[0], (*head)[1], (*head)[2]}, (*head)[3]};
+}
+
+std::optional<HomePage> StatusJsonCache::findHomePageIfCaughtUp(const LogPosition& at, const HomePageKey& key) {
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_seen || at.events > m_seen->events || at.counted > m_seen->counted || at.fed > m_seen->fed)
+            return std::nullopt;
+    }
+    // The cache may move on meanwhile; what it applies only marks more entries stale.
+    auto hit = lookUpHomePage(key);
+    if (hit)
+        ++m_pageHits;
+    return hit;
+}
+
 std::optional<HomePage> StatusJsonCache::lookUpHomePage(const HomePageKey& key) {
     std::lock_guard lock(m_mutex);
     auto it = m_pages.find(key);

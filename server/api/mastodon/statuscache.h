@@ -43,6 +43,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <unordered_map>
 #include <vector>
 
@@ -107,6 +108,12 @@ public:
     // The page as kept, if nothing it depends on changed since and its statuses' renderings are
     // still kept. REQUIRES: catchUp() for the caller's snapshot.
     std::optional<HomePage> findHomePage(const HomePageKey& key);
+    // For a reader that must not wait or do more than one read (an I/O thread): the log position
+    // and the auth generation (store/oauthstore.h), in one statement.
+    static Result<std::pair<LogPosition, std::int64_t>> positionAndAuthGeneration(store::Database& db);
+    // findHomePage() for a reader at `at` that did not catch up: nullopt, counting nothing, if
+    // the cache has events to apply up to `at` or the page is not kept current.
+    std::optional<HomePage> findHomePageIfCaughtUp(const LogPosition& at, const HomePageKey& key);
     // Keeps a page read at or after `at` (the position read before any of the page was), which
     // depends on `dependsOn`: the viewer, whom they follow, its statuses and their media (so an
     // unchanged page's renderings are current too). The page holds its renderings weakly: memory
