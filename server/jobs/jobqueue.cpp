@@ -158,7 +158,7 @@ Result<std::optional<Job>> JobQueue::dequeue(std::string_view workerId, std::chr
     auto db = m_store.connection();
     if (!db)
         return db.status();
-    store::Transaction tx(**db);
+    store::Transaction tx(**db, store::Durability::Deferred);
     PINHOLE_TRY(tx.status());
     const std::int64_t now = m_options.clock();
     PINHOLE_TRY(store::promoteVisibleJobs(**db, now));
@@ -192,7 +192,7 @@ Status JobQueue::complete(const Job& job, std::string_view leaseOwner) {
     auto db = m_store.connection();
     if (!db)
         return db.status();
-    store::Transaction tx(**db);
+    store::Transaction tx(**db, store::Durability::Deferred);
     PINHOLE_TRY(tx.status());
     auto done = store::completeLeasedJob(**db, leaseOf(job, leaseOwner), m_options.clock());
     if (!done)
@@ -206,7 +206,7 @@ Result<Job> JobQueue::fail(const Job& job, std::string_view leaseOwner, std::str
     auto db = m_store.connection();
     if (!db)
         return db.status();
-    store::Transaction tx(**db);
+    store::Transaction tx(**db, store::Durability::Deferred);
     PINHOLE_TRY(tx.status());
     const std::int64_t now = m_options.clock();
     const std::int64_t retryAt = now + backoff(job.attempts).count();
@@ -225,7 +225,7 @@ Status JobQueue::extendLease(const Job& job, std::string_view leaseOwner, std::c
     auto db = m_store.connection();
     if (!db)
         return db.status();
-    store::Transaction tx(**db);
+    store::Transaction tx(**db, store::Durability::Deferred);
     PINHOLE_TRY(tx.status());
     const std::int64_t now = m_options.clock();
     auto extended = store::extendJobLease(**db, leaseOf(job, leaseOwner), now + lease.count(), now);
@@ -240,7 +240,7 @@ Result<std::vector<Job>> JobQueue::reclaimExpiredLeases() {
     auto db = m_store.connection();
     if (!db)
         return db.status();
-    store::Transaction tx(**db);
+    store::Transaction tx(**db, store::Durability::Deferred);
     PINHOLE_TRY(tx.status());
     auto reclaimed = store::reclaimExpiredJobs(**db, m_options.clock());
     if (!reclaimed)

@@ -44,7 +44,10 @@ namespace pinhole::server::jobs {
 //
 // No other transition exists. An attempt counts when it starts (dequeue), so one whose worker
 // died — the whole process included — counts too: a job that keeps killing its worker ends
-// Errored instead of looping. A lease is lost only by being reclaimed (then complete(), fail()
+// Errored instead of looping. The bookkeeping transitions (dequeue, complete, fail,
+// extendLease, reclaim) commit with store::Durability::Deferred: they survive a kill, and an
+// OS crash or power cut can only undo the last of them, which runs a job again; enqueue,
+// cancel and retry, which callers acknowledge, are synced. A lease is lost only by being reclaimed (then complete(), fail()
 // and extendLease() of the old holder change nothing); exclusivity therefore holds as long as
 // live workers heartbeat, and the database's unique index on running keys backs it.
 enum class JobState { Invisible, Pending, Running, Completed, Canceled, Errored };

@@ -52,7 +52,8 @@ Result<int> EventLog::applyPending(store::Database& db, Consumer& consumer) {
 }
 
 Result<int> EventLog::runBatch(store::Database& db, Consumer& consumer) {
-    store::Transaction tx(db);
+    // A batch lost with its cursor in a power cut is applied again (consumers are idempotent).
+    store::Transaction tx(db, store::Durability::Deferred);
     PINHOLE_TRY(tx.status());
     auto applied = applyPending(db, consumer);
     if (!applied)

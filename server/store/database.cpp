@@ -179,13 +179,26 @@ Status Database::lastError(std::string_view context) const {
     return Status(code, std::string("sqlite ") + std::string(context) + ": " + sqlite3_errmsg(m_db));
 }
 
-Transaction::Transaction(Database& db) : m_db(db), m_begin(db.exec("BEGIN IMMEDIATE")) {}
+namespace {
+Status beginWith(Database& db, Durability durability) {
+    if (durability == Durability::Deferred)
+        PINHOLE_TRY(db.prepare("PRAGMA synchronous=NORMAL").run());
+    return db.exec("BEGIN IMMEDIATE");
+}
+} // namespace
+
+Transaction::Transaction(Database& db, Durability durability)
+    : m_db(db), m_durability(durability), m_begin(beginWith(db, durability)) {}
 
 Transaction::~Transaction() {
     if (m_begin.isOk() && !m_done) {
         if (auto s = m_db.exec("ROLLBACK"); !s)
             log::error("rollback_failed", {{"error", s.message()}});
     }
+    // The connection goes back to the pool as it was opened: every other commit is synced.
+    if (m_durability == Durability::Deferred)
+        if (auto s = m_db.prepare("PRAGMA synchronous=FULL").run(); !s)
+            log::error("synchronous_restore_failed", {{"error", s.message()}});
 }
 
 Status Transaction::commit() {

@@ -110,10 +110,21 @@ private:
     std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> m_statements;
 };
 
+// How a commit reaches the disk. Connections run `synchronous=FULL`: a commit returns once the
+// WAL is synced, so what a response acknowledges survives a power cut.
+//   Deferred: the commit is not synced itself (`synchronous=NORMAL` for this transaction). It
+//   survives a crash or kill of the process like any other (the WAL is in the OS's cache), and
+//   is made durable by the next durable commit of any connection, since the WAL is one ordered
+//   file; an OS crash or power cut before that may lose it, never anything after it. Only for
+//   work whose loss is repaired by doing it again: the job queue's bookkeeping (a lost claim or
+//   completion runs the job again) and the event log's consumers (a lost batch is applied again,
+//   with its cursor). Never for anything a response acknowledges.
+enum class Durability { Full, Deferred };
+
 // A write transaction: BEGIN IMMEDIATE now, ROLLBACK on destruction unless commit() succeeded.
 class Transaction {
 public:
-    explicit Transaction(Database& db);
+    explicit Transaction(Database& db, Durability durability = Durability::Full);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
@@ -124,6 +135,7 @@ public:
 
 private:
     Database& m_db;
+    Durability m_durability;
     Status m_begin;
     bool m_done = false;
 };

@@ -72,6 +72,30 @@ private slots:
         }
         QCOMPARE(scalar(**db, "SELECT count(*) FROM t"), std::int64_t(1));
     }
+    // A deferred commit is unsynced only for its own transaction: committed or rolled back, the
+    // connection is FULL again, so the next user of the pooled connection gets synced commits.
+    void aDeferredTransactionLeavesTheConnectionSyncingEveryCommit() {
+        auto db = Database::open(path("d.db"));
+        QVERIFY((*db)->exec("CREATE TABLE t (x INTEGER)").isOk());
+        {
+            Transaction tx(**db, Durability::Deferred);
+            QVERIFY(tx.status().isOk());
+            QCOMPARE(scalar(**db, "PRAGMA synchronous"), std::int64_t(1)); // NORMAL
+            QVERIFY((*db)->exec("INSERT INTO t VALUES (1)").isOk());
+            QVERIFY(tx.commit().isOk());
+        }
+        QCOMPARE(scalar(**db, "PRAGMA synchronous"), std::int64_t(2)); // FULL
+        {
+            Transaction tx(**db, Durability::Deferred);
+            QVERIFY((*db)->exec("INSERT INTO t VALUES (2)").isOk());
+        } // rolled back
+        QCOMPARE(scalar(**db, "PRAGMA synchronous"), std::int64_t(2));
+        QCOMPARE(scalar(**db, "SELECT sum(x) FROM t"), std::int64_t(1));
+        {
+            Transaction tx(**db);
+            QCOMPARE(scalar(**db, "PRAGMA synchronous"), std::int64_t(2));
+        }
+    }
     void duplicateUsernameIsConflictWhateverTheCase() {
         auto store = Store::open(path("u.db"));
         QVERIFY(store.isOk());
