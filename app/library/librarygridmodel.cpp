@@ -90,37 +90,79 @@ QString LibraryGridModel::titleFor(const QDateTime& takenAt, Grouping grouping) 
                                      : locale.toString(takenAt.date(), QStringLiteral("MMMM yyyy"));
 }
 
+QString LibraryGridModel::titleForDays(const QDate& earliest, const QDate& latest) {
+    if (earliest == latest)
+        return titleFor(earliest.startOfDay(), Grouping::Day);
+    //: A group of photos from several days of one month: first day, last day, month and year.
+    return tr("%1–%2 %3")
+        .arg(earliest.day())
+        .arg(latest.day())
+        .arg(QLocale().toString(latest, QStringLiteral("MMMM yyyy")));
+}
+
 void LibraryGridModel::rebuild() {
     beginResetModel();
     m_rows.clear();
     m_rowOfPhoto.clear();
     const int n = m_photos ? m_photos->count() : 0;
     m_rowOfPhoto.resize(std::size_t(n), -1);
-    int i = 0;
-    while (i < n) {
-        // One group: the photos sharing a day (or month).
-        const QDateTime t = m_photos->row(i).takenAt;
-        const auto key = [this](const QDateTime& d) {
-            if (m_grouping == Grouping::None)
-                return qint64(0);
-            if (!d.isValid())
-                return qint64(-1);
-            const QDate date = d.date();
-            return m_grouping == Grouping::Day ? date.toJulianDay() : qint64(date.year() * 12 + date.month());
-        };
-        const qint64 groupKey = key(t);
+    const auto key = [this](const QDateTime& d) {
+        if (m_grouping == Grouping::None)
+            return qint64(0);
+        if (!d.isValid())
+            return qint64(-1);
+        const QDate date = d.date();
+        return m_grouping == Grouping::Day ? date.toJulianDay() : qint64(date.year() * 12 + date.month());
+    };
+    // The groups, newest first: the photos sharing a day (or month).
+    struct Group {
+        int first;
+        int end;
+    };
+    std::vector<Group> groups;
+    for (int i = 0; i < n;) {
+        const qint64 groupKey = key(m_photos->row(i).takenAt);
         int end = i + 1;
         while (end < n && key(m_photos->row(end).takenAt) == groupKey)
             ++end;
-        if (m_grouping != Grouping::None)
-            m_rows.push_back({true, titleFor(t, m_grouping), i, end - i});
-        for (int first = i; first < end; first += m_columns) {
-            const int count = std::min(m_columns, end - first);
+        groups.push_back({i, end});
+        i = end;
+    }
+    // By day, consecutive days of one month whose photos together fit in one row share a group,
+    // so a sparse library does not spend a row (and a header) on each photo.
+    const auto dateOf = [this](int photo) { return m_photos->row(photo).takenAt.date(); };
+    if (m_grouping == Grouping::Day) {
+        std::vector<Group> merged;
+        for (const Group& g : groups) {
+            if (!merged.empty()) {
+                Group& last = merged.back();
+                const QDate newest = dateOf(last.first);
+                const QDate oldest = dateOf(g.first);
+                if (m_photos->row(g.first).takenAt.isValid() && m_photos->row(last.first).takenAt.isValid() &&
+                    newest.year() == oldest.year() && newest.month() == oldest.month() &&
+                    g.end - last.first <= m_columns) {
+                    last.end = g.end;
+                    continue;
+                }
+            }
+            merged.push_back(g);
+        }
+        groups = std::move(merged);
+    }
+    for (const Group& g : groups) {
+        if (m_grouping == Grouping::Day)
+            m_rows.push_back({true,
+                              m_photos->row(g.first).takenAt.isValid() ? titleForDays(dateOf(g.end - 1), dateOf(g.first))
+                                                                       : titleFor({}, m_grouping),
+                              g.first, g.end - g.first});
+        else if (m_grouping == Grouping::Month)
+            m_rows.push_back({true, titleFor(m_photos->row(g.first).takenAt, m_grouping), g.first, g.end - g.first});
+        for (int first = g.first; first < g.end; first += m_columns) {
+            const int count = std::min(m_columns, g.end - first);
             for (int k = first; k < first + count; ++k)
                 m_rowOfPhoto[std::size_t(k)] = int(m_rows.size());
             m_rows.push_back({false, {}, first, count});
         }
-        i = end;
     }
     endResetModel();
 }

@@ -1,5 +1,6 @@
 // The library grid as rows for a ListView: a header row per day (or month), then rows of
-// `columns` photos. A ListView of these rows is a virtualised, grouped grid: only the rows on
+// `columns` photos. By day, consecutive days of one month whose photos fit in one row together
+// share a header ("20–24 August 2024"). A ListView of these rows is a virtualised, grouped grid: only the rows on
 // screen exist, and a header is an ordinary row. Rebuilt (on the GUI thread, O(photos) without
 // any query) when the photos, the column count or the grouping change.
 //
@@ -52,6 +53,9 @@ public:
     Q_INVOKABLE int rowOfPhoto(int photoIndex) const;
     // The header title for a capture time (an invalid one is "No date").
     static QString titleFor(const QDateTime& takenAt, Grouping grouping);
+    // A day group's header: the day ("Saturday 24 August 2024"), or the days of one month it
+    // spans ("20–24 August 2024").
+    static QString titleForDays(const QDate& earliest, const QDate& latest);
 
 signals:
     void photosChanged();

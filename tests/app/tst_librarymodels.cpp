@@ -1,5 +1,6 @@
 // The library's models over a real local store (no server): each under
-// QAbstractItemModelTester; the grid is newest first, grouped by day or month with headers;
+// QAbstractItemModelTester; the grid is newest first, grouped by day or month with headers (a
+// sparse month's days sharing one when their photos fit in a row);
 // selection by click, Ctrl, Shift and select-all; albums with covers and counts, pinned for
 // offline use, reordered by drag and drop; the upload list of photos not yet on the server; the
 // media cache's budget as the settings page sets it.
@@ -122,6 +123,47 @@ private slots:
             const int count = grid.data(grid.index(r), LibraryGridModel::CountRole).toInt();
             QVERIFY(p >= first && p < first + count);
         }
+    }
+
+    // Days of one month whose photos fit in one row share a header; a day that fills a row, and
+    // a day of another month, keep their own.
+    void sparseDaysOfOneMonthShareAHeader() {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedKingdom));
+        QTemporaryDir dir;
+        const QString photos = dir.path() + "/photos";
+        QVERIFY(QDir().mkpath(photos));
+        QVERIFY(test::makePhoto(photos + "/jul1.jpg", Qt::red, "2024:07:01 10:00:00"));
+        QVERIFY(test::makePhoto(photos + "/jun8a.jpg", Qt::green, "2024:06:08 10:00:00"));
+        QVERIFY(test::makePhoto(photos + "/jun8b.jpg", Qt::blue, "2024:06:08 11:00:00"));
+        QVERIFY(test::makePhoto(photos + "/jun8c.jpg", Qt::yellow, "2024:06:08 12:00:00"));
+        QVERIFY(test::makePhoto(photos + "/jun4.jpg", Qt::cyan, "2024:06:04 10:00:00"));
+        QVERIFY(test::makePhoto(photos + "/jun2.jpg", Qt::magenta, "2024:06:02 10:00:00"));
+        Session session;
+        QVERIFY(test::openSession(session, dir.path() + "/library.db"));
+        const auto added = test::onLibraryThread<int>(session, [photos](sync::Engine& engine) {
+            return engine.library().importPath(photos.toStdString()).value().newAssets;
+        });
+        QCOMPARE(added, 6);
+        LibraryModel model(&session);
+        model.reload();
+        QVERIFY(loaded(model));
+        LibraryGridModel grid;
+        QAbstractItemModelTester tester(&grid, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        grid.setGrouping(LibraryGridModel::Grouping::Day);
+        grid.setColumns(3);
+        grid.setPhotos(&model);
+        QStringList got;
+        for (int r = 0; r < grid.rowCount(); ++r) {
+            const auto i = grid.index(r);
+            got << (grid.data(i, LibraryGridModel::IsHeaderRole).toBool()
+                        ? "#" + grid.data(i, LibraryGridModel::TitleRole).toString()
+                        : QString::number(grid.data(i, LibraryGridModel::CellsRole).toList().size()));
+        }
+        QCOMPARE(got, QStringList({"#Monday 1 July 2024", "1", "#Saturday 8 June 2024", "3", "#2–4 June 2024", "2"}));
+        // Wider, the 8th fits with the 2nd and 4th.
+        grid.setColumns(5);
+        QCOMPARE(grid.data(grid.index(2), LibraryGridModel::TitleRole).toString(), QString("2–8 June 2024"));
+        QCOMPARE(grid.data(grid.index(3), LibraryGridModel::CellsRole).toList().size(), 5);
     }
 
     void clickCtrlAndShiftSelect() {
