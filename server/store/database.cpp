@@ -121,7 +121,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, Option
     if (rc != SQLITE_OK)
         return Status(Code::Internal, "cannot open database " + path + ": " + sqlite3_errstr(rc));
     sqlite3_extended_result_codes(raw, 1);
-    sqlite3_busy_timeout(raw, options.busyTimeoutMs);
+    db->m_busyTimeoutMs = options.busyTimeoutMs;
+    db->waitForLocks(true);
     // WAL for concurrent readers; synchronous=FULL so a committed transaction survives power loss
     // (NORMAL could lose the last commits, and we acknowledge uploads after commit).
     PINHOLE_TRY(db->exec("PRAGMA foreign_keys=ON"));
@@ -164,6 +165,10 @@ Query Database::prepare(std::string_view sql) {
     }
     m_statements.emplace(std::string(sql), stmt);
     return Query(*this, stmt);
+}
+
+void Database::waitForLocks(bool wait) {
+    sqlite3_busy_timeout(m_db, wait ? m_busyTimeoutMs : 0);
 }
 
 std::int64_t Database::lastInsertRowId() const {

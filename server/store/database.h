@@ -96,12 +96,18 @@ public:
     int changes() const;
     sqlite3* handle() { return m_db; }
 
+    // With false, a statement that would wait for a lock (the busy timeout) fails at once with
+    // SQLITE_BUSY instead, for a caller that must never wait (store::Store::idleConnection);
+    // true restores the timeout the connection was opened with.
+    void waitForLocks(bool wait);
+
     // Builds a Status from the connection's last error.
     Status lastError(std::string_view context) const;
 
 private:
     explicit Database(sqlite3* db) : m_db(db) {}
     sqlite3* m_db;
+    int m_busyTimeoutMs = 0;
     // Looked up by the caller's string_view (a literal), with no std::string made per query.
     struct SqlHash {
         using is_transparent = void;

@@ -68,6 +68,7 @@ std::optional<Store::Lease> Store::idleConnection() {
         return std::nullopt;
     auto db = std::move(m_idle.back());
     m_idle.pop_back();
+    db->waitForLocks(false); // until given back (~Lease)
     return Lease(*this, std::move(db));
 }
 
@@ -78,8 +79,10 @@ void Store::giveBack(std::unique_ptr<Database> db) {
 }
 
 Store::Lease::~Lease() {
-    if (m_db)
+    if (m_db) {
+        m_db->waitForLocks(true); // as every lease starts, whoever lent it
         m_store->giveBack(std::move(m_db));
+    }
 }
 
 } // namespace pinhole::server::store

@@ -49,8 +49,8 @@ public:
 
     // A connection for the calling thread's exclusive use until the lease is destroyed.
     Result<Lease> connection();
-    // An idle connection, or nullopt rather than waiting for one or opening one (for work on an
-    // I/O thread, which must never wait).
+    // An idle connection, or nullopt rather than waiting for one or opening one, which fails
+    // rather than waits for a lock while leased (for work on an I/O thread, which must never wait).
     std::optional<Lease> idleConnection();
 
     const std::string& path() const { return m_path; }

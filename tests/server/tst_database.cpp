@@ -121,16 +121,22 @@ private slots:
         }
         QCOMPARE(scalar(**db, "SELECT sum(x) FROM t"), std::int64_t(3));
     }
+    // For an I/O thread: an idle connection or none, never a wait for one, a new one or a lock.
     void anIdleConnectionIsLentButNeverWaitedForOrOpened() {
         auto store = Store::open(path("idle.db"));
         QVERIFY(store.isOk());
         auto first = (*store)->idleConnection(); // the one open() migrated with
         QVERIFY(first.has_value());
         QCOMPARE(scalar(**first, "SELECT count(*) FROM accounts"), std::int64_t(0));
+        QCOMPARE(scalar(**first, "PRAGMA busy_timeout"), std::int64_t(0)); // fails rather than waits
         QVERIFY(!(*store)->idleConnection().has_value()); // none idle: no new one is opened
         auto second = (*store)->connection();              // connection() opens one instead
         QVERIFY(second.isOk());
         first.reset(); // given back
+        {
+            auto again = (*store)->connection(); // the one given back: it waits for locks again
+            QCOMPARE(scalar(**again, "PRAGMA busy_timeout"), std::int64_t(5000));
+        }
         QVERIFY((*store)->idleConnection().has_value());
     }
     void badSqlIsAnErrorNotACrash() {
