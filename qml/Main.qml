@@ -55,6 +55,10 @@ ApplicationWindow {
         App.feed.hashtag = tag
         window.show("feed")
     }
+    // Everyone's posts with a hashtag (online), over the page it was opened from.
+    function openHashtag(tag) {
+        stack.push(hashtagPage, { posts: App.social.openHashtag(tag) })
+    }
     // Profiles, notifications, search.
     function openProfile(accountId, seed) {
         stack.push(profilePage, { profile: App.profile(accountId, seed || {}) })
@@ -222,6 +226,12 @@ ApplicationWindow {
         }
     }
     Component {
+        id: hashtagPage
+        HashtagPage {
+            onOpenHashtag: tag => window.openHashtag(tag)
+        }
+    }
+    Component {
         id: editProfilePage
         EditProfilePage {
             onDone: stack.pop()
@@ -244,6 +254,7 @@ ApplicationWindow {
         id: searchPage
         SearchPage {
             onOpenProfile: (accountId, seed) => window.openProfile(accountId, seed)
+            onOpenHashtag: tag => window.openHashtag(tag)
             onOpenPhoto: (model, photoIndex) => window.openViewer(model, photoIndex)
         }
     }

@@ -26,6 +26,14 @@ ThreadModel* SocialController::openThread(const QString& postId) {
     return model;
 }
 
+HashtagModel* SocialController::openHashtag(const QString& hashtag) {
+    auto* model = new HashtagModel(m_session, hashtag);
+    QJSEngine::setObjectOwnership(model, QJSEngine::JavaScriptOwnership);
+    std::erase_if(m_hashtags, [](const QPointer<HashtagModel>& h) { return h.isNull(); });
+    m_hashtags.emplace_back(model);
+    return model;
+}
+
 std::vector<PostListModel*> SocialController::models() const {
     std::vector<PostListModel*> out;
     if (m_feed)
@@ -33,6 +41,9 @@ std::vector<PostListModel*> SocialController::models() const {
     for (const auto& t : m_threads)
         if (t)
             out.push_back(t);
+    for (const auto& h : m_hashtags)
+        if (h)
+            out.push_back(h);
     return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include "session.h"
 #include "social/feedmodel.h"
+#include "social/hashtagmodel.h"
 #include "social/threadmodel.h"
 
 #include <QObject>
@@ -32,6 +33,8 @@ public:
 
     // A post's page model (QML owns it); kept current like the feed.
     Q_INVOKABLE pinhole::app::ThreadModel* openThread(const QString& postId);
+    // A hashtag's page model (QML owns it); its rows show a like at once, as the feed's do.
+    Q_INVOKABLE pinhole::app::HashtagModel* openHashtag(const QString& hashtag);
 
     Q_INVOKABLE void toggleLike(const QString& postId);
     Q_INVOKABLE void setLiked(const QString& postId, bool liked);
@@ -57,6 +60,7 @@ private:
     QPointer<Session> m_session;
     QPointer<FeedModel> m_feed;
     std::vector<QPointer<ThreadModel>> m_threads;
+    std::vector<QPointer<HashtagModel>> m_hashtags;
     std::uint64_t m_refusalsSeenUntil; // Unix ms: refusals up to it were announced (or predate the app)
     QString m_lastRefusal;
 };

@@ -60,32 +60,10 @@ Page {
         model: App.feed
         ScrollBar.vertical: ScrollBar {}
         onAtYEndChanged: if (atYEnd && count > 0) App.feed.loadMore()
-        delegate: Item {
-            id: slot
-            required property var model
+        delegate: PostListDelegate {
             width: list.width
-            height: delegate.implicitHeight
-            PostDelegate {
-                id: delegate
-                width: Math.min(slot.width - 32, 640)
-                anchors.horizontalCenter: parent.horizontalCenter
-                postId: slot.model.postId
-                authorName: slot.model.authorName
-                authorHandle: slot.model.authorHandle
-                avatarUrl: slot.model.avatarUrl
-                createdAt: slot.model.createdAt
-                caption: slot.model.caption
-                media: slot.model.media
-                likes: slot.model.likes
-                comments: slot.model.comments
-                likedByMe: slot.model.likedByMe
-                pending: slot.model.pending
-                pendingLike: slot.model.pendingLike
-                isMine: slot.model.isMine
-                visibility: slot.model.visibility
-                onOpenPost: postId => page.openPost(postId)
-                onHashtagClicked: tag => App.feed.hashtag = tag
-            }
+            onOpenPost: postId => page.openPost(postId)
+            onHashtagClicked: tag => App.feed.hashtag = tag
         }
     }
     // The next page being read (not the list's footer: a bound component there cannot be

@@ -79,7 +79,7 @@ Page {
                     width: hits.width
                     onClicked: {
                         if (hit.kind === "hashtag") {
-                            // Your own photos tagged so, at once. openHashtag is for a page of the tag's posts, which the window does not offer yet (the feed's hashtag filter is local).
+                            // Everyone's posts with it (HashtagPage); back here, your own photos tagged so.
                             page.photos.annotationSearch = hit.hashtag
                             page.openHashtag(hit.hashtag)
                         } else {

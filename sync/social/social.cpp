@@ -771,6 +771,35 @@ Result<SearchResults> Social::search(const std::string& query, int limit) {
     return out;
 }
 
+Result<FeedPage> Social::hashtagPosts(const std::string& hashtag, const std::string& cursor, int limit) {
+    if (hashtag.empty())
+        return invalidArgument("hashtag: a name is required");
+    if (limit < 1 || limit > 40)
+        return invalidArgument("limit: 1 to 40");
+    net::HttpClient http;
+    std::string base;
+    PINHOLE_TRY(signedIn(m_store, http, base));
+    std::string url = base + "/api/v1/timelines/tag/" + urlEncode(hashtag) + "?limit=" + std::to_string(limit);
+    if (!cursor.empty())
+        url += "&max_id=" + urlEncode(cursor);
+    auto r = http.send({"GET", url, {}, {}});
+    if (!r)
+        return r.status();
+    if (r->status != 200)
+        return net::errorOf(*r, "reading #" + hashtag);
+    boost::system::error_code ec;
+    const json::value body = json::parse(r->body, ec);
+    if (ec || !body.is_array())
+        return Status(Code::Internal, "reading #" + hashtag + ": the server's answer is not a list of posts");
+    FeedPage page;
+    for (const auto& status : body.as_array())
+        if (status.is_object())
+            page.posts.push_back(postOf(status.as_object()));
+    if (static_cast<int>(page.posts.size()) == limit)
+        page.nextCursor = page.posts.back().id;
+    return page;
+}
+
 namespace {
 // The local file of the library photo `sha256` (any place it was imported from that still holds
 // it) and its bytes, for an avatar upload.

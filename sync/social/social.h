@@ -200,6 +200,11 @@ public:
 
     // --- online helpers (block on the network) ---
     Result<SearchResults> search(const std::string& query, int limit = 20);
+    // The posts with `hashtag` (without '#') that the server shows this account, newest first
+    // (GET /api/v1/timelines/tag/:tag: everyone's public posts, not only the feed's), older than
+    // `cursor` when given; nextCursor is set while there may be more.
+    Result<FeedPage> hashtagPosts(const std::string& hashtag, const std::string& cursor = {},
+                                  int limit = kDefaultPageSize);
     // PATCH /api/v1/accounts/update_credentials (multipart); the avatar is uploaded from the
     // local file of that photo (NotFound without one; Unprocessable above kMaxAvatarBytes), and
     // the server makes it square. Returns the account as the server now has it.

@@ -3,11 +3,14 @@
 // models). Ann sees Bea's follow on the notifications page (the badge goes to zero once shown),
 // locks her account, approves Bea's follow request with the page's Approve button (the server
 // then lists Bea as her follower), and picks a library photo as her avatar, which the server
-// serves; the search page finds Bea and Ann's tagged photo. Saves build/screenshots/
-// notifications.png, edit-profile.png, profile.png and search.png.
+// serves; the search page finds Bea and Ann's tagged photo, and a hashtag's hit opens the page of
+// everyone's posts with it. Saves build/screenshots/ notifications.png, edit-profile.png,
+// profile.png, search.png and hashtag.png.
 #include "images/remoteimage.h"
 #include "images/providers.h"
 #include "people/profilemodel.h"
+#include "social/hashtagmodel.h"
+#include "socialfixture.h"
 #include "peopletest.h"
 
 #include "httpclient.h"
@@ -270,6 +273,40 @@ private slots:
         QVERIFY(search);
         QTRY_VERIFY_WITH_TIMEOUT(!search->loading() && search->count() == 0, 15'000); // nobody is "coast"
         QVERIFY(saveScreenshot(m_window, "search.png"));
+    }
+
+    // A hashtag found in search opens its page: everyone's posts with it, from the server (Cyd,
+    // whom Ann does not follow, posted this one).
+    void aHashtagFoundInSearchOpensItsPage() {
+        pinhole::test::SocialFixture fx(m_server);
+        const QString cyd = fx.user("cyd");
+        QVERIFY(!cyd.isEmpty());
+        const QString post = fx.photoPost(cyd, "Boats in the #harbour");
+        QVERIFY(!post.isEmpty());
+        QVERIFY(popToRoot());
+        click(m_window, findVisible(root(), "searchButton"));
+        QTRY_COMPARE(currentPage(), QString("searchPage"));
+        auto* field = findVisible(root(), "searchField");
+        QVERIFY(field);
+        field->setProperty("text", "harb");
+        auto* people = findVisible(root(), "peopleResults");
+        QVERIFY(people);
+        QTRY_VERIFY_WITH_TIMEOUT(people->property("count").toInt() == 1, 15'000);
+        QQuickItem* hit = nullptr;
+        QTRY_VERIFY(QMetaObject::invokeMethod(people, "itemAtIndex", Q_RETURN_ARG(QQuickItem*, hit), Q_ARG(int, 0)) &&
+                    hit);
+        QCOMPARE(hit->property("kind").toString(), QString("hashtag"));
+        click(m_window, hit);
+        QTRY_COMPARE(currentPage(), QString("hashtagPage"));
+        auto* page = stack()->property("currentItem").value<QQuickItem*>();
+        auto* posts = page->property("posts").value<app::HashtagModel*>();
+        QVERIFY(posts);
+        QCOMPARE(posts->hashtag(), QString("harbour"));
+        QTRY_VERIFY_WITH_TIMEOUT(!posts->loading() && posts->rowCount() == 1, 15'000);
+        QCOMPARE(posts->get(0)["postId"].toString(), post);
+        QTRY_VERIFY(findVisible(root(), "hashtagList") &&
+                    findVisible(root(), "hashtagList")->property("count").toInt() == 1);
+        QVERIFY(saveScreenshot(m_window, "hashtag.png"));
     }
 };
 

@@ -5,11 +5,12 @@
 // without, and the derivative sizes the server makes; others' new posts are counted, not
 // inserted above what the user reads; a like made offline shows at once, survives a restart of
 // the app and reaches the server later; a comment the server refuses (its post was deleted
-// meanwhile) is reverted with a message; older posts load page by page. The slots run in order
-// on one server and account.
+// meanwhile) is reverted with a message; older posts load page by page; a hashtag's page lists
+// everyone's posts with it, page by page, and likes there at once. The slots run in order on one server and account.
 #include "app.h"
 #include "apptest.h"
 #include "peopletest.h" // syncUntil
+#include "social/hashtagmodel.h"
 #include "socialfixture.h"
 
 #include <QAbstractItemModelTester>
@@ -334,6 +335,54 @@ private slots:
         QTRY_COMPARE(feed->rowCount(), FeedModel::kPageSize + 3);
         QCOMPARE(feed->get(feed->rowCount() - 1)["text"].toString(), QString("From the boat #sea"));
         QVERIFY(!feed->canFetchMore({}));
+    }
+
+    // A hashtag's page lists everyone's posts with it that the server shows alice, not only her
+    // feed's: cal, whom she does not follow, posts two public ones and a followers-only one.
+    // Read a post at a time, it pages to the end without repeating one; offline it says why.
+    void aHashtagPageListsEveryonesPostsWithItPageByPage() {
+        const QString cal = m_fx->user("cal");
+        QVERIFY(!cal.isEmpty());
+        const QString sand = m_fx->photoPost(cal, "Sand #dune");
+        const QString ridge = m_fx->photoPost(cal, "Ridge #dune");
+        QVERIFY(!sand.isEmpty() && !ridge.isEmpty());
+        QVERIFY(!m_fx->photoPost(cal, "Friends only #dune", "private").isEmpty());
+        QVERIFY(!m_fx->photoPost(cal, "Elsewhere #sea").isEmpty());
+
+        // No QAbstractItemModelTester on this one: it calls fetchMore itself (the one below has).
+        HashtagModel tag(&m_app->session(), "dune", 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!tag.loading(), 15'000);
+        QCOMPARE(tag.rowCount(), 1);
+        QVERIFY(tag.error().isEmpty());
+        QCOMPARE(tag.get(0)["postId"].toString(), ridge); // newest first
+        QCOMPARE(tag.get(0)["isMine"].toBool(), false);
+        for (int i = 0; i < 5 && tag.canFetchMore({}); ++i) {
+            tag.fetchMore({});
+            QTRY_VERIFY_WITH_TIMEOUT(!tag.loading(), 15'000);
+        }
+        QVERIFY(!tag.canFetchMore({}));
+        QCOMPARE(tag.rowCount(), 2);
+        QCOMPARE(tag.get(1)["postId"].toString(), sand);
+        QCOMPARE(tag.get(1)["text"].toString(), QString("Sand #dune"));
+
+        QVERIFY(pointAppAt(kNowhere));
+        tag.reload();
+        QTRY_VERIFY_WITH_TIMEOUT(!tag.loading(), 15'000);
+        QVERIFY(!tag.error().isEmpty());
+        QVERIFY(pointAppAt(m_server.baseUrl()));
+        // As the page opens it: a like there shows at once and reaches the server.
+        std::unique_ptr<HashtagModel> all(m_app->social()->openHashtag("dune"));
+        QAbstractItemModelTester tester(all.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QTRY_VERIFY_WITH_TIMEOUT(!all->loading(), 15'000);
+        QVERIFY(all->error().isEmpty());
+        QCOMPARE(all->rowCount(), 2);
+        QVERIFY(!all->canFetchMore({}));
+        m_app->social()->toggleLike(sand);
+        QCOMPARE(all->get(1)["likedByMe"].toBool(), true);
+        QCOMPARE(all->get(1)["likes"].toInt(), 1);
+        QVERIFY(test::syncUntil(*m_app, [&] {
+            return test::HttpClient(m_server.baseUrl(), m_alice).get("/api/v1/statuses/" + sand).json()["favourited"].toBool();
+        }));
     }
 
 private:
