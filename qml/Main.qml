@@ -48,8 +48,9 @@ ApplicationWindow {
         App.composer.start(sha256s)
         stack.push(composerPage)
     }
-    function openPost(postId) {
-        stack.push(postPage, { postId: postId })
+    // `fromServer`: opened from a hashtag's page, where posts are mostly not stored locally.
+    function openPost(postId, fromServer) {
+        stack.push(postPage, { postId: postId, fromServer: fromServer === true })
     }
     function showHashtag(tag) {
         App.feed.hashtag = tag
@@ -228,6 +229,7 @@ ApplicationWindow {
     Component {
         id: hashtagPage
         HashtagPage {
+            onOpenPost: postId => window.openPost(postId, true)
             onOpenHashtag: tag => window.openHashtag(tag)
         }
     }

@@ -17,8 +17,8 @@ SocialController::SocialController(Session* session, FeedModel* feed, QObject* p
     connect(session, &Session::syncFinished, this, &SocialController::refreshAll);
 }
 
-ThreadModel* SocialController::openThread(const QString& postId) {
-    auto* model = new ThreadModel(m_session);
+ThreadModel* SocialController::openThread(const QString& postId, bool fromServer) {
+    auto* model = new ThreadModel(m_session, fromServer);
     QJSEngine::setObjectOwnership(model, QJSEngine::JavaScriptOwnership);
     std::erase_if(m_threads, [](const QPointer<ThreadModel>& t) { return t.isNull(); });
     m_threads.emplace_back(model);

@@ -31,8 +31,9 @@ class SocialController : public QObject {
 public:
     SocialController(Session* session, FeedModel* feed, QObject* parent = nullptr);
 
-    // A post's page model (QML owns it); kept current like the feed.
-    Q_INVOKABLE pinhole::app::ThreadModel* openThread(const QString& postId);
+    // A post's page model (QML owns it); kept current like the feed. `fromServer`: read the post
+    // from the server when the local store does not hold it (ThreadModel).
+    Q_INVOKABLE pinhole::app::ThreadModel* openThread(const QString& postId, bool fromServer = false);
     // A hashtag's page model (QML owns it); its rows show a like at once, as the feed's do.
     Q_INVOKABLE pinhole::app::HashtagModel* openHashtag(const QString& hashtag);
 

@@ -7,14 +7,16 @@ namespace pinhole::app {
 namespace {
 
 struct ThreadRead {
-    std::optional<sync::PostThread> thread; // none: not in the local store (deleted)
+    std::optional<sync::PostThread> thread; // none (and no error): deleted
     std::string myId;
     std::string error;
+    QString unavailable; // not in the local store, and the server cannot be reached
 };
 
 } // namespace
 
-ThreadModel::ThreadModel(Session* session, QObject* parent) : PostListModel(parent), m_session(session) {}
+ThreadModel::ThreadModel(Session* session, bool fromServer, QObject* parent)
+    : PostListModel(parent), m_session(session), m_fromServer(fromServer) {}
 
 void ThreadModel::setPostId(const QString& postId) {
     if (postId == m_postId)
@@ -37,13 +39,21 @@ void ThreadModel::refresh() {
         emit loadingChanged();
     }
     m_session->call<ThreadRead>(
-        [id = m_postId.toStdString()](sync::Engine& engine) {
+        [id = m_postId.toStdString(), fromServer = m_fromServer](sync::Engine& engine) {
             ThreadRead out;
             if (auto me = engine.social().me(); me && *me)
                 out.myId = (*me)->id;
-            auto thread = engine.social().thread(id);
+            // From the server first when asked (the local store may hold the post without its
+            // comments, as for a post the user liked); from the local store when offline.
+            auto thread = fromServer && !id.starts_with("op:") ? engine.social().threadOnline(id)
+                                                               : engine.social().thread(id);
+            if (!thread && thread.status().code() == sync::Code::Unavailable)
+                if (auto local = engine.social().thread(id))
+                    thread = std::move(local);
             if (thread)
                 out.thread = std::move(*thread);
+            else if (thread.status().code() == sync::Code::Unavailable)
+                out.unavailable = tr("This post is not stored on this computer, and the server cannot be reached.");
             else if (thread.status().code() != sync::Code::NotFound)
                 out.error = thread.status().message();
             return out;
@@ -58,6 +68,14 @@ void ThreadModel::refresh() {
             }
             if (!r.error.empty())
                 return; // a failed read changes nothing on screen; the next refresh tries again
+            if (!r.unavailable.isEmpty()) {
+                if (m_post.isEmpty() && r.unavailable != m_error) {
+                    m_error = r.unavailable; // what is shown stays; only an empty page says why
+                    emit postChanged();
+                }
+                return;
+            }
+            m_error.clear();
             if (!r.thread) {
                 m_post.clear();
                 m_gone = true;

@@ -1,7 +1,7 @@
 // A hashtag's page: everyone's posts with it that the server shows the user, newest first, more
 // as it scrolls (online; offline it says the server is needed). Opened from a hashtag found in
-// search, or one clicked in a post here. Likes work as in the feed; a post's own page does not
-// open from here, as it reads the posts stored on this computer, which these mostly are not.
+// search, or one clicked in a post here. Likes work as in the feed; a post's page opens reading
+// it from the server when this computer does not store it.
 pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
@@ -14,6 +14,7 @@ Page {
     id: page
     objectName: "hashtagPage"
     required property HashtagModel posts
+    signal openPost(string postId)
     signal openHashtag(string hashtag)
 
     header: ToolBar {
@@ -48,6 +49,7 @@ Page {
         onAtYEndChanged: if (atYEnd && count > 0) page.posts.loadMore()
         delegate: PostListDelegate {
             width: list.width
+            onOpenPost: postId => page.openPost(postId)
             onHashtagClicked: tag => {
                 if (tag !== page.posts.hashtag)
                     page.openHashtag(tag)

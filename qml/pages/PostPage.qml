@@ -12,7 +12,9 @@ Page {
     id: page
     objectName: "postPage"
     required property string postId
-    readonly property ThreadModel thread: App.social.openThread(postId)
+    // Opened from a hashtag's page: a post the local store does not hold is read from the server.
+    required property bool fromServer
+    readonly property ThreadModel thread: App.social.openThread(postId, fromServer)
     readonly property var post: page.thread.post
     readonly property bool hasPost: page.post.postId !== undefined
     signal hashtagClicked(string hashtag)
@@ -96,6 +98,15 @@ Page {
         visible: page.thread.gone
         font.pixelSize: 18
         text: qsTr("This post was deleted.")
+    }
+    Label {
+        objectName: "postError"
+        anchors.centerIn: parent
+        width: Math.min(parent.width - 64, 420)
+        visible: !page.hasPost && !page.thread.gone && page.thread.error.length > 0
+        horizontalAlignment: Text.AlignHCenter
+        wrapMode: Text.Wrap
+        text: page.thread.error
     }
 
     Pane {

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -450,24 +451,31 @@ Result<PostThread> Social::thread(const std::string& postId) {
         p->layLike(c);
         t.comments.push_back(std::move(c));
     }
-    if (auto waiting = p->comments.find(postId); waiting != p->comments.end()) {
-        auto me = this->me();
-        if (!me)
-            return me.status();
-        for (const auto& w : waiting->second) {
-            const std::string id = w.serverId.empty() ? "op:" + w.opId : w.serverId;
-            if (p->deletedComments.count(id))
-                continue;
-            SocialPost c;
-            c.id = id;
-            c.postId = postId;
-            c.author = me->value_or(SocialAccount{});
-            c.text = w.text;
-            c.pending = w.serverId.empty();
-            t.comments.push_back(std::move(c));
-        }
-    }
+    PINHOLE_TRY(layWaitingComments(t, *p));
     return t;
+}
+
+Status Social::layWaitingComments(PostThread& t, const Pending& p) {
+    auto waiting = p.comments.find(t.post.id);
+    if (waiting == p.comments.end())
+        return Status::ok();
+    auto me = this->me();
+    if (!me)
+        return me.status();
+    for (const auto& w : waiting->second) {
+        const std::string id = w.serverId.empty() ? "op:" + w.opId : w.serverId;
+        if (p.deletedComments.count(id) ||
+            std::any_of(t.comments.begin(), t.comments.end(), [&](const SocialPost& c) { return c.id == id; }))
+            continue; // deleted, or the server's copy is listed already
+        SocialPost c;
+        c.id = id;
+        c.postId = t.post.id;
+        c.author = me->value_or(SocialAccount{});
+        c.text = w.text;
+        c.pending = w.serverId.empty();
+        t.comments.push_back(std::move(c));
+    }
+    return Status::ok();
 }
 
 Result<Profile> Social::profile(const std::string& accountId) {
@@ -769,6 +777,46 @@ Result<SearchResults> Social::search(const std::string& query, int limit) {
             if (tag.is_object())
                 out.hashtags.push_back(str(tag.as_object(), "name"));
     return out;
+}
+
+Result<PostThread> Social::threadOnline(const std::string& postId) {
+    net::HttpClient http;
+    std::string base;
+    PINHOLE_TRY(signedIn(m_store, http, base));
+    const std::string url = base + "/api/v1/statuses/" + urlEncode(postId);
+    auto post = http.send({"GET", url, {}, {}});
+    if (!post)
+        return post.status();
+    if (post->status != 200)
+        return net::errorOf(*post, "reading post " + postId);
+    auto context = http.send({"GET", url + "/context", {}, {}});
+    if (!context)
+        return context.status();
+    if (context->status != 200)
+        return net::errorOf(*context, "reading the comments of post " + postId);
+    PostThread t;
+    t.post = postOf(parseObject(post->body));
+    if (t.post.id.empty())
+        return Status(Code::Internal, "reading post " + postId + ": the server's answer is not a post");
+    auto& db = m_store.db();
+    store::ReadTransaction rt(db);
+    auto p = pending();
+    if (!p)
+        return p.status();
+    p->layLike(t.post);
+    const json::object body = parseObject(context->body);
+    if (const auto* descendants = body.if_contains("descendants"); descendants && descendants->is_array())
+        for (const auto& d : descendants->as_array()) {
+            if (!d.is_object())
+                continue;
+            SocialPost c = postOf(d.as_object());
+            if (c.postId != postId || p->deletedComments.count(c.id))
+                continue; // a reply to a comment, or one being deleted
+            p->layLike(c);
+            t.comments.push_back(std::move(c));
+        }
+    PINHOLE_TRY(layWaitingComments(t, *p));
+    return t;
 }
 
 Result<FeedPage> Social::hashtagPosts(const std::string& hashtag, const std::string& cursor, int limit) {

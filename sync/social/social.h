@@ -209,10 +209,17 @@ public:
     // local file of that photo (NotFound without one; Unprocessable above kMaxAvatarBytes), and
     // the server makes it square. Returns the account as the server now has it.
     Result<SocialAccount> updateProfile(const ProfileEdit& edit);
+    // thread() for a post not in the local store (someone's not followed, from a hashtag's page):
+    // the post and its comments as the server has them (GET /api/v1/statuses/:id and /context),
+    // with the user's waiting likes and comments laid over. NotFound if the server has no such
+    // post the user may see.
+    Result<PostThread> threadOnline(const std::string& postId);
 
 private:
     struct Pending; // the outbox's waiting social ops, by target
     Result<Pending> pending();
+    // Adds the user's comments on t.post still in the outbox (or settling) to t.comments.
+    Status layWaitingComments(PostThread& t, const Pending& pending);
     Status settle(Pending& p, const std::string& kind, const boost::json::object& payload, const std::string& id);
     Result<std::optional<std::string>> myId();
     Result<std::string> enqueue(std::string_view kind, const std::string& payload);

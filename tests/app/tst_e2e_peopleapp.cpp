@@ -4,12 +4,13 @@
 // locks her account, approves Bea's follow request with the page's Approve button (the server
 // then lists Bea as her follower), and picks a library photo as her avatar, which the server
 // serves; the search page finds Bea and Ann's tagged photo, and a hashtag's hit opens the page of
-// everyone's posts with it. Saves build/screenshots/ notifications.png, edit-profile.png,
+// everyone's posts with it, from which a post's page opens, read from the server. Saves build/screenshots/ notifications.png, edit-profile.png,
 // profile.png, search.png and hashtag.png.
 #include "images/remoteimage.h"
 #include "images/providers.h"
 #include "people/profilemodel.h"
 #include "social/hashtagmodel.h"
+#include "social/threadmodel.h"
 #include "socialfixture.h"
 #include "peopletest.h"
 
@@ -307,6 +308,18 @@ private slots:
         QTRY_VERIFY(findVisible(root(), "hashtagList") &&
                     findVisible(root(), "hashtagList")->property("count").toInt() == 1);
         QVERIFY(saveScreenshot(m_window, "hashtag.png"));
+
+        // The post's page, from there: read from the server, as Ann's device does not store it.
+        QQuickItem* comments = nullptr;
+        QTRY_VERIFY((comments = findVisible(findVisible(root(), "hashtagList"), "commentsButton")) != nullptr);
+        click(m_window, comments);
+        QTRY_COMPARE(currentPage(), QString("postPage"));
+        auto* postPage = stack()->property("currentItem").value<QQuickItem*>();
+        auto* thread = postPage->property("thread").value<app::ThreadModel*>();
+        QVERIFY(thread);
+        QTRY_VERIFY_WITH_TIMEOUT(thread->post().value("postId").toString() == post, 15'000);
+        QVERIFY(!thread->gone());
+        QVERIFY(thread->error().isEmpty());
     }
 };
 

@@ -6,7 +6,8 @@
 // inserted above what the user reads; a like made offline shows at once, survives a restart of
 // the app and reaches the server later; a comment the server refuses (its post was deleted
 // meanwhile) is reverted with a message; older posts load page by page; a hashtag's page lists
-// everyone's posts with it, page by page, and likes there at once. The slots run in order on one server and account.
+// everyone's posts with it, page by page, likes there at once, and opens a post's page read from
+// the server. The slots run in order on one server and account.
 #include "app.h"
 #include "apptest.h"
 #include "peopletest.h" // syncUntil
@@ -383,6 +384,24 @@ private slots:
         QVERIFY(test::syncUntil(*m_app, [&] {
             return test::HttpClient(m_server.baseUrl(), m_alice).get("/api/v1/statuses/" + sand).json()["favourited"].toBool();
         }));
+
+        // Its page, opened from there, reads the post and its comments from the server (alice's
+        // device stores the post she liked, but not its comments).
+        QCOMPARE(test::HttpClient(m_server.baseUrl(), m_bob)
+                     .postJson("/api/v1/statuses", {{"status", "Lovely"}, {"in_reply_to_id", sand}})
+                     .status,
+                 200);
+        std::unique_ptr<ThreadModel> fromServer(m_app->social()->openThread(sand, true));
+        QTRY_VERIFY_WITH_TIMEOUT(!fromServer->post().isEmpty(), 15'000);
+        QCOMPARE(fromServer->post()["text"].toString(), QString("Sand #dune"));
+        QCOMPARE(fromServer->post()["likedByMe"].toBool(), true);
+        QTRY_COMPARE(fromServer->rowCount(), 1);
+        QCOMPARE(fromServer->get(0)["text"].toString(), QString("Lovely"));
+        QVERIFY(pointAppAt(kNowhere));
+        std::unique_ptr<ThreadModel> offline(m_app->social()->openThread(ridge, true));
+        QTRY_VERIFY_WITH_TIMEOUT(!offline->error().isEmpty(), 15'000);
+        QVERIFY(!offline->gone());
+        QVERIFY(pointAppAt(m_server.baseUrl()));
     }
 
 private:
