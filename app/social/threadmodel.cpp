@@ -10,7 +10,8 @@ struct ThreadRead {
     std::optional<sync::PostThread> thread; // none (and no error): deleted
     std::string myId;
     std::string error;
-    QString unavailable; // not in the local store, and the server cannot be reached
+    QString unavailable;            // not in the local store, and the server cannot be reached
+    bool serverUnreachable = false; // an online read found the server unreachable
 };
 
 } // namespace
@@ -26,6 +27,7 @@ void ThreadModel::setPostId(const QString& postId) {
     apply({});
     m_post.clear();
     m_gone = false;
+    m_serverAnswered = true;
     emit postChanged();
     refresh();
 }
@@ -39,7 +41,7 @@ void ThreadModel::refresh() {
         emit loadingChanged();
     }
     m_session->call<ThreadRead>(
-        [id = m_postId.toStdString(), fromServer = m_fromServer](sync::Engine& engine) {
+        [id = m_postId.toStdString(), fromServer = m_fromServer && m_serverAnswered](sync::Engine& engine) {
             ThreadRead out;
             if (auto me = engine.social().me(); me && *me)
                 out.myId = (*me)->id;
@@ -47,9 +49,11 @@ void ThreadModel::refresh() {
             // comments, as for a post the user liked); from the local store when offline.
             auto thread = fromServer && !id.starts_with("op:") ? engine.social().threadOnline(id)
                                                                : engine.social().thread(id);
-            if (!thread && thread.status().code() == sync::Code::Unavailable)
+            if (!thread && thread.status().code() == sync::Code::Unavailable) {
+                out.serverUnreachable = fromServer;
                 if (auto local = engine.social().thread(id))
                     thread = std::move(local);
+            }
             if (thread)
                 out.thread = std::move(*thread);
             else if (thread.status().code() == sync::Code::Unavailable)
@@ -68,6 +72,8 @@ void ThreadModel::refresh() {
             }
             if (!r.error.empty())
                 return; // a failed read changes nothing on screen; the next refresh tries again
+            if (r.serverUnreachable)
+                m_serverAnswered = false; // re-reads stay local: one wait on a dead network is enough
             if (!r.unavailable.isEmpty()) {
                 if (m_post.isEmpty() && r.unavailable != m_error) {
                     m_error = r.unavailable; // what is shown stays; only an empty page says why

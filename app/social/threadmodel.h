@@ -4,7 +4,8 @@
 // on the server) leaves `post` empty and `gone` true. With `fromServer` (a post opened from a
 // hashtag's page, mostly not in the local store, or held there without its comments), the post
 // is read from the server (Social::threadOnline), and offline from the local store; when neither
-// can, `error` says so. Threading: GUI thread; reads
+// can, `error` says so. Once the server could not be reached, re-reads stay local until the page
+// is opened again. Threading: GUI thread; reads
 // run on the library thread through the Session.
 #pragma once
 
@@ -54,6 +55,9 @@ private:
     bool m_loading = false;
     bool m_gone = false;
     QString m_error;
+    // With fromServer: false once the server could not be reached; re-reads (after each sync
+    // round) then read the local store only, so a dead network is waited on once, not per round.
+    bool m_serverAnswered = true;
 };
 
 } // namespace pinhole::app
