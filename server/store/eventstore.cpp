@@ -104,17 +104,6 @@ Result<std::int64_t> consumerCursor(Database& db, std::string_view consumer) {
     return *row ? q.int64(0) : std::int64_t{0};
 }
 
-Result<std::array<std::int64_t, 3>> lastSeqAndCursors(Database& db, std::string_view first, std::string_view second) {
-    auto q = db.prepare("SELECT (SELECT coalesce(max(seq), 0) FROM events), "
-                        "coalesce((SELECT seq FROM consumer_cursors WHERE consumer = ?1), 0), "
-                        "coalesce((SELECT seq FROM consumer_cursors WHERE consumer = ?2), 0)");
-    q.bind(1, first).bind(2, second);
-    auto row = q.step();
-    if (!row)
-        return row.status();
-    return std::array<std::int64_t, 3>{q.int64(0), q.int64(1), q.int64(2)};
-}
-
 Result<std::array<std::int64_t, 4>> lastSeqCursorsAndAuthGeneration(Database& db, std::string_view first,
                                                                      std::string_view second) {
     auto q = db.prepare("SELECT (SELECT coalesce(max(seq), 0) FROM events), "

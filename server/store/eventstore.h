@@ -68,11 +68,10 @@ Result<std::int64_t> lastEventSeq(Database& db);
 // The last seq `consumer` applied; 0 if it never ran.
 Result<std::int64_t> consumerCursor(Database& db, std::string_view consumer);
 Status setConsumerCursor(Database& db, std::string_view consumer, std::int64_t seq);
-// The last seq and the cursors of `first` and `second` (0 where never run), in one statement, so
-// from one snapshot even outside a transaction.
-Result<std::array<std::int64_t, 3>> lastSeqAndCursors(Database& db, std::string_view first, std::string_view second);
-// lastSeqAndCursors() and then the auth generation (oauthstore.h), in one statement: all a
-// home page answered from memory reads (api/mastodon/timelinesapi.cpp).
+// The last seq, the cursors of `first` and `second` (0 where never run) and the auth generation
+// (oauthstore.h), in one statement, so from one snapshot even outside a transaction: the log
+// position the home timeline's caches check (api/mastodon/statuscache.h), and with it what a
+// page answered from memory needs to check the token (api/mastodon/timelinesapi.cpp).
 Result<std::array<std::int64_t, 4>> lastSeqCursorsAndAuthGeneration(Database& db, std::string_view first,
                                                                      std::string_view second);
 

@@ -29,6 +29,17 @@ class TestLibraryModels : public QObject {
     template <typename M> bool loaded(M& model) {
         return QTest::qWaitFor([&model] { return !model.loading(); }, 10'000);
     }
+    // The grid's rows: "#title" for a header, else the row's photo count.
+    static QStringList rowsOf(const LibraryGridModel& grid) {
+        QStringList rows;
+        for (int r = 0; r < grid.rowCount(); ++r) {
+            const auto i = grid.index(r);
+            rows << (grid.data(i, LibraryGridModel::IsHeaderRole).toBool()
+                         ? "#" + grid.data(i, LibraryGridModel::TitleRole).toString()
+                         : QString::number(grid.data(i, LibraryGridModel::CellsRole).toList().size()));
+        }
+        return rows;
+    }
     std::unique_ptr<LibraryModel> libraryModel() {
         auto model = std::make_unique<LibraryModel>(m_session.get());
         model->reload();
@@ -107,14 +118,7 @@ private slots:
         grid.setColumns(columns);
         grid.setPhotos(photos.get());
         QVERIFY(loaded(*photos));
-        QStringList got;
-        for (int r = 0; r < grid.rowCount(); ++r) {
-            const auto i = grid.index(r);
-            got << (grid.data(i, LibraryGridModel::IsHeaderRole).toBool()
-                        ? "#" + grid.data(i, LibraryGridModel::TitleRole).toString()
-                        : QString::number(grid.data(i, LibraryGridModel::CellsRole).toList().size()));
-        }
-        QCOMPARE(got, rows);
+        QCOMPARE(rowsOf(grid), rows);
         // Every photo is in exactly one row, and rowOfPhoto finds it.
         for (int p = 0; p < photos->count(); ++p) {
             const int r = grid.rowOfPhoto(p);
@@ -152,14 +156,7 @@ private slots:
         grid.setGrouping(LibraryGridModel::Grouping::Day);
         grid.setColumns(3);
         grid.setPhotos(&model);
-        QStringList got;
-        for (int r = 0; r < grid.rowCount(); ++r) {
-            const auto i = grid.index(r);
-            got << (grid.data(i, LibraryGridModel::IsHeaderRole).toBool()
-                        ? "#" + grid.data(i, LibraryGridModel::TitleRole).toString()
-                        : QString::number(grid.data(i, LibraryGridModel::CellsRole).toList().size()));
-        }
-        QCOMPARE(got, QStringList({"#Monday 1 July 2024", "1", "#Saturday 8 June 2024", "3", "#2–4 June 2024", "2"}));
+        QCOMPARE(rowsOf(grid), QStringList({"#Monday 1 July 2024", "1", "#Saturday 8 June 2024", "3", "#2–4 June 2024", "2"}));
         // Wider, the 8th fits with the 2nd and 4th.
         grid.setColumns(5);
         QCOMPARE(grid.data(grid.index(2), LibraryGridModel::TitleRole).toString(), QString("2–8 June 2024"));

@@ -42,10 +42,10 @@ std::size_t StatusJsonCache::KeyHash::operator()(const HomePageKey& k) const {
 }
 
 Result<LogPosition> StatusJsonCache::catchUp(store::Database& db) {
-    auto head = store::lastSeqAndCursors(db, social::CountersConsumer::kName, feed::FanoutConsumer::kName);
+    auto head = positionAndAuthGeneration(db);
     if (!head)
         return head.status();
-    const LogPosition at{(*head)[0], (*head)[1], (*head)[2]};
+    const LogPosition at = head->first;
 
     std::lock_guard lock(m_mutex);
     if (!m_seen) {

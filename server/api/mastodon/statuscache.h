@@ -108,8 +108,8 @@ public:
     // The page as kept, if nothing it depends on changed since and its statuses' renderings are
     // still kept. REQUIRES: catchUp() for the caller's snapshot.
     std::optional<HomePage> findHomePage(const HomePageKey& key);
-    // For a reader that must not wait or do more than one read (an I/O thread): the log position
-    // and the auth generation (store/oauthstore.h), in one statement.
+    // The log position and the auth generation (store/oauthstore.h), in one statement: what
+    // catchUp() reads, and all a reader that must not wait (an I/O thread) reads.
     static Result<std::pair<LogPosition, std::int64_t>> positionAndAuthGeneration(store::Database& db);
     // findHomePage() for a reader at `at` that did not catch up: nullopt, counting nothing, if
     // the cache has events to apply up to `at` or the page is not kept current.
